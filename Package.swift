@@ -1,0 +1,102 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Module arrows point down only (docs/ARCHITECTURE.md):
+//   coroqd → CoroqServer → CoroqStore, CoroqJobs, CoroqProtocol → CoroqCore → CoroqJSON
+//   coroq  → CoroqClient → CoroqProtocol → CoroqJSON
+// CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does.
+let package = Package(
+    name: "coroq",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coroqd", targets: ["coroqd"]),
+        .executable(name: "coroq", targets: ["coroq"]),
+        .library(name: "CoroqServer", targets: ["CoroqServer"]),
+        .library(name: "CoroqClient", targets: ["CoroqClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // FilePath for swift-subprocess's API (already a dependency of swift-subprocess).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // A JSON value type shared by the model and the wire format (no I/O).
+        .target(name: "CoroqJSON"),
+        // The model: task states and their transitions, job registry, scheduler. No I/O.
+        .target(
+            name: "CoroqCore",
+            dependencies: [
+                "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The only place that speaks SQL.
+        .target(
+            name: "CoroqStore",
+            dependencies: ["CoroqCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Built-in jobs: noop, sleep, exec.
+        .target(
+            name: "CoroqJobs",
+            dependencies: [
+                "CoroqCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Wire types and framing, shared by daemon and CLI.
+        .target(
+            name: "CoroqProtocol",
+            dependencies: ["CoroqJSON", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // The daemon as a library: what coroqd runs, and what tests boot in-process.
+        .target(
+            name: "CoroqServer",
+            dependencies: [
+                "CoroqCore", "CoroqStore", "CoroqJobs", "CoroqProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .target(
+            name: "CoroqClient",
+            dependencies: [
+                "CoroqProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "coroqd",
+            dependencies: [
+                "CoroqServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "coroq",
+            dependencies: [
+                "CoroqClient", "CoroqProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CoroqCoreTests", dependencies: ["CoroqCore"]),
+        .testTarget(name: "CoroqStoreTests", dependencies: ["CoroqStore", "CoroqCore"]),
+        .testTarget(name: "CoroqProtocolTests", dependencies: ["CoroqProtocol", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "CoroqJobsTests", dependencies: ["CoroqJobs", "CoroqCore"]),
+        .testTarget(
+            name: "CoroqEndToEndTests",
+            dependencies: ["coroqd", "coroq"]
+        ),
+    ]
+)

@@ -1,0 +1,36 @@
+import CoroqJSON
+import Foundation
+import Logging
+
+/// What a running job knows about its task, and its durable scratchpad.
+public struct JobContext: Sendable {
+    /// The task this attempt belongs to.
+    public let taskID: TaskID
+    /// This attempt's number, from 1.
+    public let attempt: Int
+    /// A logger carrying the task id.
+    public let logger: Logger
+    private let checkpoints: any CheckpointStore
+
+    public init(taskID: TaskID, attempt: Int, logger: Logger, checkpoints: any CheckpointStore) {
+        self.taskID = taskID
+        self.attempt = attempt
+        self.logger = logger
+        self.checkpoints = checkpoints
+    }
+
+    /// The value stored under `key` for this task; the first call stores `initial()`.
+    ///
+    /// Later attempts (after a restart) get the stored value back, so a job can keep a deadline or a
+    /// completed step across a crash.
+    public func remember<Value: Codable & Sendable>(_ key: String, _ initial: () -> Value) async throws -> Value {
+        let stored = try await checkpoints.checkpoint(taskID, key: key, proposed: JSONValue(encoding: initial()))
+        return try stored.decode(as: Value.self)
+    }
+}
+
+/// Durable per-task key/value storage behind `JobContext.remember`.
+public protocol CheckpointStore: Sendable {
+    /// Returns the value stored under (`task`, `key`); stores and returns `proposed` when there is none.
+    func checkpoint(_ task: TaskID, key: String, proposed: JSONValue) async throws -> JSONValue
+}

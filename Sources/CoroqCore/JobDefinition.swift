@@ -1,0 +1,37 @@
+/// A named coroutine that tasks run: asyncio's `async def`, registered by name.
+///
+/// ```swift
+/// struct Resize: JobDefinition {
+///     struct Arguments: Codable, Sendable { var path: String }
+///     let name = "resize"
+///     func run(_ arguments: Arguments, context: JobContext) async throws -> String { … }
+/// }
+/// ```
+/// - Important: `run` may be called again for the same task after a crash (at-least-once). Use
+///   `JobContext.remember(_:_:)` for anything that must stay fixed across attempts, such as a deadline.
+public protocol JobDefinition: Sendable {
+    /// The typed arguments, decoded from the task's JSON at submit (to validate) and again at run time.
+    associatedtype Arguments: Decodable & Sendable
+    /// The result, encoded to JSON and stored with the task.
+    associatedtype Output: Encodable & Sendable
+
+    /// The name tasks use to refer to this job.
+    var name: String { get }
+
+    /// Rejects arguments that decode but make no sense (a negative sleep). Called at submit.
+    func validate(_ arguments: Arguments) throws(InvalidArguments)
+
+    /// Runs one attempt. Throw `TaskError` for a typed failure; any other error fails the task too.
+    func run(_ arguments: Arguments, context: JobContext) async throws -> Output
+}
+
+extension JobDefinition {
+    public func validate(_ arguments: Arguments) throws(InvalidArguments) {}
+}
+
+/// Arguments that a job cannot accept; the message says what is wrong.
+public struct InvalidArguments: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

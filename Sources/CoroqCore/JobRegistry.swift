@@ -1,0 +1,85 @@
+import CoroqJSON
+import Foundation
+
+/// The jobs a daemon can run, by name. Submit validates against it; the scheduler runs through it.
+public struct JobRegistry: Sendable {
+    private var jobs: [String: RegisteredJob] = [:]
+
+    public init() {}
+
+    /// Adds a job; a later registration under the same name replaces the earlier one.
+    public mutating func register<Job: JobDefinition>(_ job: Job) {
+        jobs[job.name] = RegisteredJob(job)
+    }
+
+    /// Registered job names, sorted.
+    public var names: [String] { jobs.keys.sorted() }
+
+    /// Checks that `job` exists and accepts `arguments`, without running anything.
+    public func validate(job: String, arguments: JSONValue) throws(SubmitRejection) {
+        guard let registered = jobs[job] else {
+            throw .unknownJob(job, known: names)
+        }
+        do {
+            try registered.validate(arguments)
+        } catch {
+            throw .invalidArguments(job: job, message: error.message)
+        }
+    }
+
+    /// Runs one attempt of `job` and returns its result as JSON.
+    func run(job: String, arguments: JSONValue, context: JobContext) async throws -> JSONValue {
+        guard let registered = jobs[job] else {
+            throw TaskError(code: "unknown_job", message: "no job named '\(job)' is registered in this daemon")
+        }
+        return try await registered.run(arguments, context)
+    }
+}
+
+/// Why a submit was refused before anything was stored.
+public enum SubmitRejection: Error, Equatable, CustomStringConvertible {
+    case unknownJob(String, known: [String])
+    case invalidArguments(job: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .unknownJob(let name, let known):
+            "unknown job '\(name)' (known jobs: \(known.joined(separator: ", ")))"
+        case .invalidArguments(let job, let message):
+            "invalid arguments for job '\(job)': \(message)"
+        }
+    }
+}
+
+/// A job with its argument type erased, so jobs of any type live in one dictionary.
+private struct RegisteredJob: Sendable {
+    let validate: @Sendable (JSONValue) throws(InvalidArguments) -> Void
+    let run: @Sendable (JSONValue, JobContext) async throws -> JSONValue
+
+    init<Job: JobDefinition>(_ job: Job) {
+        validate = { (json: JSONValue) throws(InvalidArguments) in
+            try job.validate(try Self.decode(Job.Arguments.self, from: json))
+        }
+        run = { json, context in
+            let arguments: Job.Arguments
+            do {
+                arguments = try Self.decode(Job.Arguments.self, from: json)
+            } catch let error as InvalidArguments {
+                throw TaskError(code: "invalid_arguments", message: error.message)
+            }
+            return try JSONValue(encoding: try await job.run(arguments, context: context))
+        }
+    }
+
+    private static func decode<Arguments: Decodable>(
+        _ type: Arguments.Type, from json: JSONValue
+    ) throws(InvalidArguments) -> Arguments {
+        do {
+            return try json.decode(as: Arguments.self)
+        } catch let error as DecodingError {
+            throw InvalidArguments(error.explanation)
+        } catch {
+            throw InvalidArguments(String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Runs queued tasks as child tasks of one task group, up to a concurrency limit.
+///
+/// It sleeps until something happens — a submit (`wake()`), an attempt ending, a shutdown — and never polls.
+/// On graceful shutdown it stops claiming, lets running attempts finish for `shutdownGrace`, then cancels
+/// them; an attempt cut off that way goes back to the queue (a restart is not the task's failure).
+public final class Scheduler: Service {
+    /// How many tasks run at once, and how shutdown drains them.
+    public struct Configuration: Sendable {
+        /// Most attempts running at once. A sleeping task costs memory, not a thread.
+        public var concurrencyLimit: Int
+        /// Most tasks claimed in one store transaction.
+        public var claimBatchSize: Int
+        /// How long running attempts may go on after a shutdown begins before they are cancelled.
+        public var shutdownGrace: Duration
+        /// How long to wait before claiming again after the store failed.
+        public var retryDelayAfterStoreError: Duration
+
+        public init(
+            concurrencyLimit: Int = 100_000, claimBatchSize: Int = 512, shutdownGrace: Duration = .seconds(5),
+            retryDelayAfterStoreError: Duration = .seconds(1)
+        ) {
+            self.concurrencyLimit = max(1, concurrencyLimit)
+            self.claimBatchSize = max(1, claimBatchSize)
+            self.shutdownGrace = shutdownGrace
+            self.retryDelayAfterStoreError = retryDelayAfterStoreError
+        }
+    }
+
+    enum Event: Sendable {
+        case wake
+        case attemptEnded
+        case drain
+        case drainDeadline
+    }
+
+    let store: any TaskStore
+    let registry: JobRegistry
+    private let configuration: Configuration
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let onFinished: @Sendable (TaskRecord) async -> Void
+    private let events: AsyncStream<Event>
+    let eventSink: AsyncStream<Event>.Continuation
+    /// Set while a `.wake` is in the stream, so a burst of submits costs one claim, not one each.
+    private let wakePending = Atomic<Bool>(false)
+
+    /// - Parameter onFinished: called once per task after its outcome is committed (fires done-callbacks).
+    public init(
+        store: any TaskStore, registry: JobRegistry, configuration: Configuration = Configuration(),
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        onFinished: @escaping @Sendable (TaskRecord) async -> Void
+    ) {
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        self.onFinished = onFinished
+        (events, eventSink) = AsyncStream.makeStream(of: Event.self)
+    }
+
+    /// Tells the scheduler that tasks may be waiting (after a submit). Cheap; bursts coalesce.
+    public func wake() {
+        if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
+            eventSink.yield(.wake)
+        }
+    }
+
+    public func run() async {
+        await withGracefulShutdownHandler {
+            await self.runLoop()
+        } onGracefulShutdown: {
+            self.eventSink.yield(.drain)
+        }
+    }
+
+    private func runLoop() async {
+        await withDiscardingTaskGroup { group in
+            var running = 0
+            var draining = false
+            eventSink.yield(.wake)  // tasks left queued by an earlier daemon
+            for await event in events {
+                switch event {
+                case .wake:
+                    wakePending.store(false, ordering: .releasing)
+                case .attemptEnded:
+                    running -= 1
+                case .drain where !draining:
+                    draining = true
+                    logger.info("shutting down: no new tasks start", metadata: ["running": "\(running)"])
+                    group.addTask { await self.signal(.drainDeadline, after: self.configuration.shutdownGrace) }
+                case .drain:
+                    break
+                case .drainDeadline:
+                    logger.notice("shutdown grace over: cancelling running tasks, they go back to the queue",
+                                  metadata: ["running": "\(running)"])
+                    group.cancelAll()
+                }
+                if draining {
+                    if running == 0 { break }
+                    continue
+                }
+                running += await startQueuedTasks(slots: configuration.concurrencyLimit - running, in: &group)
+            }
+            group.cancelAll()  // only timers can be left
+        }
+    }
+
+    /// Claims up to `slots` queued tasks and starts an attempt for each. Returns how many started.
+    private func startQueuedTasks(slots: Int, in group: inout DiscardingTaskGroup) async -> Int {
+        var started = 0
+        while started < slots {
+            let wanted = min(slots - started, configuration.claimBatchSize)
+            let claimed: [TaskRecord]
+            do {
+                claimed = try await store.claim(limit: wanted, at: now())
+            } catch {
+                logger.error("could not claim tasks, retrying", metadata: ["error": "\(error)"])
+                group.addTask { await self.signal(.wake, after: self.configuration.retryDelayAfterStoreError) }
+                return started
+            }
+            for record in claimed {
+                group.addTask { await self.attempt(record) }
+            }
+            started += claimed.count
+            if claimed.count < wanted { break }
+        }
+        return started
+    }
+
+    private func signal(_ event: Event, after delay: Duration) async {
+        do {
+            try await Task.sleep(for: delay)
+            eventSink.yield(event)
+        } catch {
+            // Cancelled: the loop has ended or moved on; nothing to signal.
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Something that happens to a task and may change its state. The transitions live in one `switch`
+/// (`TaskState.applying(_:)`); the store applies the resulting state in one transaction.
+public enum TaskEvent: Sendable, Equatable {
+    /// The scheduler starts an attempt.
+    case claim
+    /// The attempt returned a result.
+    case succeed
+    /// The attempt threw, or the job reported failure.
+    case fail
+    /// A person or program cancelled the task.
+    case cancel
+    /// The attempt was cut off by a daemon shutdown or crash; the task goes back to the queue.
+    case requeue
+}
+
+extension TaskState {
+    /// The state after `event`, or `TaskTransitionError` when the event is not legal in this state.
+    public func applying(_ event: TaskEvent) throws(TaskTransitionError) -> TaskState {
+        switch (self, event) {
+        case (.queued, .claim): return .running
+        case (.queued, .cancel): return .cancelled
+        case (.running, .succeed): return .succeeded
+        case (.running, .fail): return .failed
+        case (.running, .cancel): return .cancelled
+        case (.running, .requeue): return .queued
+        case (.queued, _), (.running, _), (.succeeded, _), (.failed, _), (.cancelled, _):
+            throw TaskTransitionError(from: self, event: event)
+        }
+    }
+}
+
+/// An event that the task's current state does not allow (for example finishing a task twice).
+public struct TaskTransitionError: Error, Equatable, CustomStringConvertible {
+    public let from: TaskState
+    public let event: TaskEvent
+
+    public var description: String { "a \(from.rawValue) task cannot \(event)" }
+}

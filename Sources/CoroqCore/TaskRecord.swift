@@ -1,0 +1,62 @@
+import CoroqJSON
+import Foundation
+
+/// What the store knows about one task.
+public struct TaskRecord: Sendable, Equatable, Identifiable {
+    public var id: TaskID
+    public var job: String
+    public var arguments: JSONValue
+    public var state: TaskState
+    /// Attempts started so far, including ones cut off by a restart.
+    public var attempts: Int
+    /// The result (succeeded) — nil until the task succeeds.
+    public var result: JSONValue?
+    /// The error (failed or cancelled) — nil unless the task failed or was cancelled.
+    public var error: TaskError?
+    /// Shell command run when the future completes.
+    public var onDone: String?
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    public init(
+        id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
+        result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil,
+        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil
+    ) {
+        self.id = id
+        self.job = job
+        self.arguments = arguments
+        self.state = state
+        self.attempts = attempts
+        self.result = result
+        self.error = error
+        self.onDone = onDone
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+
+    /// The outcome of a finished task, nil while it is queued or running.
+    public var outcome: TaskOutcome? {
+        switch state {
+        case .queued, .running: nil
+        case .succeeded: .succeeded(result ?? .null)
+        case .failed: .failed(error ?? TaskError(code: "unknown", message: "failed"))
+        case .cancelled: .cancelled(reason: error?.message ?? "cancelled")
+        }
+    }
+}
+
+/// A task as submitted, before the store gives it an id.
+public struct NewTask: Sendable, Equatable {
+    public var job: String
+    public var arguments: JSONValue
+    public var onDone: String?
+
+    public init(job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil) {
+        self.job = job
+        self.arguments = arguments
+        self.onDone = onDone
+    }
+}

@@ -1,0 +1,13 @@
+import CoroqCore
+import CoroqJSON
+
+/// `noop`: returns its arguments. For tests, benchmarks and checking that the daemon runs tasks.
+public struct NoopJob: JobDefinition {
+    public let name = "noop"
+
+    public init() {}
+
+    public func run(_ arguments: JSONValue, context: JobContext) async throws -> JSONValue {
+        arguments
+    }
+}

@@ -1,0 +1,112 @@
+import CoroqJSON
+
+/// The methods of the control protocol, their parameters and results. docs/PROTOCOL.md describes them.
+public enum RPCMethod: String, Sendable, CaseIterable {
+    case hello
+    case submit
+    case wait
+    case status
+    case get
+}
+
+/// Pushed during `wait`, once per task as it finishes.
+public let taskFinishedNotification = "task.finished"
+
+public struct HelloParams: Codable, Sendable {
+    public var protocolVersion: Int
+    public var client: String?
+
+    public init(protocolVersion: Int = coroqProtocolVersion, client: String?) {
+        self.protocolVersion = protocolVersion
+        self.client = client
+    }
+
+    enum CodingKeys: String, CodingKey { case protocolVersion = "protocol_version", client }
+}
+
+public struct HelloResult: Codable, Sendable {
+    public var protocolVersion: Int
+    public var server: String
+    public var jobs: [String]
+
+    public init(protocolVersion: Int = coroqProtocolVersion, server: String, jobs: [String]) {
+        self.protocolVersion = protocolVersion
+        self.server = server
+        self.jobs = jobs
+    }
+
+    enum CodingKeys: String, CodingKey { case protocolVersion = "protocol_version", server, jobs }
+}
+
+public struct SubmitParams: Codable, Sendable {
+    public var tasks: [TaskSpec]
+    public init(tasks: [TaskSpec]) { self.tasks = tasks }
+}
+
+public struct SubmitResult: Codable, Sendable {
+    /// The new tasks' ids, in the order they were given.
+    public var ids: [Int64]
+    public init(ids: [Int64]) { self.ids = ids }
+}
+
+/// Wait for the given tasks, or (`all`) for every task unfinished when the request arrives.
+public struct WaitParams: Codable, Sendable {
+    public var ids: [Int64]?
+    public var all: Bool?
+    /// Seconds; the answer then lists what is still pending.
+    public var timeout: Double?
+
+    public init(ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil) {
+        self.ids = ids
+        self.all = all
+        self.timeout = timeout
+    }
+}
+
+/// asyncio.wait's (done, pending).
+public struct WaitResult: Codable, Sendable {
+    public var done: [Int64]
+    public var pending: [Int64]
+    public var timedOut: Bool
+
+    public init(done: [Int64], pending: [Int64], timedOut: Bool) {
+        self.done = done
+        self.pending = pending
+        self.timedOut = timedOut
+    }
+
+    enum CodingKeys: String, CodingKey { case done, pending, timedOut = "timed_out" }
+}
+
+public struct TaskFinishedParams: Codable, Sendable {
+    public var task: TaskInfo
+    public init(task: TaskInfo) { self.task = task }
+}
+
+/// One task (`id`), or the counts and the most recent tasks (`limit`, default 50).
+public struct StatusParams: Codable, Sendable {
+    public var id: Int64?
+    public var limit: Int?
+
+    public init(id: Int64? = nil, limit: Int? = nil) {
+        self.id = id
+        self.limit = limit
+    }
+}
+
+public struct StatusResult: Codable, Sendable {
+    /// Tasks per state, every state present.
+    public var counts: [String: Int]
+    /// Newest first.
+    public var tasks: [TaskInfo]
+
+    public init(counts: [String: Int], tasks: [TaskInfo]) {
+        self.counts = counts
+        self.tasks = tasks
+    }
+}
+
+public struct GetParams: Codable, Sendable {
+    public var id: Int64
+    public init(id: Int64) { self.id = id }
+}

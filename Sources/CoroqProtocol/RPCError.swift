@@ -1,0 +1,61 @@
+import CoroqJSON
+
+/// A JSON-RPC error object. `code` is numeric (JSON-RPC's); `data.reason` is a stable word for scripts.
+public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvertible {
+    public var code: Int
+    public var message: String
+    public var data: JSONValue?
+
+    public init(_ code: RPCErrorCode, _ message: String, data: [String: JSONValue] = [:]) {
+        self.code = code.rawValue
+        self.message = message
+        var data = data
+        data["reason"] = .string(code.reason)
+        self.data = .object(data)
+    }
+
+    /// The known code, or nil for one this client does not know.
+    public var knownCode: RPCErrorCode? { RPCErrorCode(rawValue: code) }
+
+    public var description: String { message }
+}
+
+/// Every error code the daemon answers with. Documented in docs/PROTOCOL.md.
+public enum RPCErrorCode: Int, Sendable, CaseIterable {
+    // JSON-RPC 2.0's own.
+    case parseError = -32700
+    case invalidRequest = -32600
+    case methodNotFound = -32601
+    case invalidParams = -32602
+    case internalError = -32603
+    // coroq's.
+    case helloRequired = -32000
+    case unsupportedVersion = -32001
+    case frameTooLarge = -32002
+    case unknownJob = -32010
+    case invalidArguments = -32011
+    case taskNotFound = -32012
+    case taskNotFinished = -32013
+    case storageFailure = -32020
+    case shuttingDown = -32021
+
+    /// A stable word for the code, carried in `error.data.reason`.
+    public var reason: String {
+        switch self {
+        case .parseError: "parse_error"
+        case .invalidRequest: "invalid_request"
+        case .methodNotFound: "method_not_found"
+        case .invalidParams: "invalid_params"
+        case .internalError: "internal_error"
+        case .helloRequired: "hello_required"
+        case .unsupportedVersion: "unsupported_version"
+        case .frameTooLarge: "frame_too_large"
+        case .unknownJob: "unknown_job"
+        case .invalidArguments: "invalid_arguments"
+        case .taskNotFound: "task_not_found"
+        case .taskNotFinished: "task_not_finished"
+        case .storageFailure: "storage_failure"
+        case .shuttingDown: "shutting_down"
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import CoroqCore
+import CoroqJSON
+import Foundation
+import Logging
+import ServiceLifecycle
+import Subprocess
+import Synchronization
+import SystemPackage
+
+/// Runs tasks' `--on-done` shell commands after their futures complete.
+///
+/// The command runs as `/bin/sh -c COMMAND` with `COROQ_TASK_ID`, `COROQ_TASK_STATE` and `COROQ_TASK_RESULT`
+/// (the result JSON, or the error JSON when the task failed or was cancelled) in its environment; its
+/// output goes to `<logDirectory>/<id>.on-done.log`. The store marks the callback pending in the same
+/// transaction as the outcome, so one that had not run when the daemon stopped runs after the restart.
+final class CallbackRunner: Service {
+    private let store: any TaskStore
+    private let logDirectory: String
+    private let logger: Logger
+    private let maximumRunning: Int
+    private let queue: AsyncStream<TaskRecord>
+    private let queueSink: AsyncStream<TaskRecord>.Continuation
+    private let stopping = Atomic<Bool>(false)
+
+    init(store: any TaskStore, logDirectory: String, logger: Logger, maximumRunning: Int = 32) {
+        self.store = store
+        self.logDirectory = logDirectory
+        self.logger = logger
+        self.maximumRunning = maximumRunning
+        (queue, queueSink) = AsyncStream.makeStream(of: TaskRecord.self)
+    }
+
+    /// Schedules the task's on-done command, if it has one.
+    func enqueue(_ record: TaskRecord) {
+        guard record.onDone != nil else { return }
+        queueSink.yield(record)
+    }
+
+    func run() async {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                var running = 0
+                for await record in queue {
+                    // On shutdown the queue is abandoned: callbacks not yet started stay pending in the
+                    // store and run after the restart. Started ones finish.
+                    if stopping.load(ordering: .acquiring) { break }
+                    if running >= maximumRunning {
+                        await group.next()
+                        running -= 1
+                    }
+                    running += 1
+                    group.addTask { await self.fire(record) }
+                }
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .releasing)
+            self.queueSink.finish()
+        }
+    }
+
+    private func fire(_ record: TaskRecord) async {
+        guard let command = record.onDone else { return }
+        var logger = self.logger
+        logger[metadataKey: "task"] = "\(record.id)"
+        let succeeded: Bool
+        do {
+            succeeded = try await runShell(command, for: record)
+            if !succeeded {
+                logger.warning("on-done command failed", metadata: ["log": "\(logPath(record.id))"])
+            }
+        } catch {
+            succeeded = false
+            logger.warning("on-done command could not run", metadata: ["error": "\(error)"])
+        }
+        do {
+            try await store.markCallbackFired(record.id, succeeded: succeeded)
+        } catch {
+            logger.error("could not record that on-done ran; it will run again", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func runShell(_ command: String, for record: TaskRecord) async throws -> Bool {
+        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        let log = try FileDescriptor.open(
+            FilePath(logPath(record.id)), .writeOnly, options: [.create, .append, .closeOnExec],
+            permissions: [.ownerReadWrite])
+        let payload = record.result ?? (try? JSONValue(encoding: record.error)) ?? .null
+        var options = PlatformOptions()
+        options.createSession = true
+        let result = try await Subprocess.run(
+            .path("/bin/sh"), arguments: ["-c", command],
+            environment: .inherit.updating([
+                "COROQ_TASK_ID": "\(record.id)",
+                "COROQ_TASK_STATE": record.state.rawValue,
+                "COROQ_TASK_RESULT": payload.jsonText,
+            ]),
+            platformOptions: options,
+            output: .fileDescriptor(log, closeAfterSpawningProcess: false),
+            error: .fileDescriptor(log, closeAfterSpawningProcess: true))
+        return result.terminationStatus.isSuccess
+    }
+
+    private func logPath(_ id: TaskID) -> String {
+        "\(logDirectory)/\(id).on-done.log"
+    }
+}

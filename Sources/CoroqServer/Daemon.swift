@@ -1,0 +1,87 @@
+import CoroqCore
+import CoroqJobs
+import CoroqProtocol
+import CoroqStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The daemon as a library: what `coroqd` runs, and what a user's own daemon runs with its own jobs.
+public struct Daemon {
+    public let configuration: DaemonConfiguration
+    public var registry: JobRegistry
+    private let logger: Logger
+
+    /// A daemon with the built-in jobs; register more on `registry` before `run()`.
+    public init(configuration: DaemonConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.registry = .builtins(logDirectory: configuration.logDirectory)
+        self.logger = logger
+    }
+
+    /// Opens the database, recovers, binds the socket and serves until SIGTERM or SIGINT, then drains.
+    /// Throws `DaemonStartupError` (or the database's error) when it cannot start; nothing is changed then.
+    public func run() async throws {
+        try FileManager.default.createDirectory(
+            atPath: (configuration.databasePath as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let lock = try DaemonLock(path: configuration.databasePath + ".lock")
+        let store = try openStore()
+        let recovered = try await store.recoverInterrupted()
+        if !recovered.isEmpty {
+            logger.notice("tasks cut off by the previous daemon are back in the queue",
+                          metadata: ["tasks": "\(recovered.map(\.description).joined(separator: ","))"])
+        }
+        try SocketGuard.prepare(configuration.socketPath)
+        let listener = try await ControlServer.bind(
+            path: configuration.socketPath, maximumFrameLength: configuration.maximumFrameLength)
+        defer { unlink(configuration.socketPath) }
+
+        let services = try await makeServices(store: store, listener: listener)
+        logger.notice("coroqd \(coroqVersion) ready", metadata: [
+            "socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)",
+        ])
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        // Past the scheduler's own drain and a subprocess's SIGTERM→SIGKILL, a hung part is cancelled.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.scheduler.shutdownGrace + .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        try await group.run()
+        logger.notice("coroqd stopped")
+        withExtendedLifetime(lock) {}
+    }
+
+    private func openStore() throws -> SQLiteTaskStore {
+        do {
+            return try SQLiteTaskStore.open(path: configuration.databasePath)
+        } catch {
+            throw DaemonStartupError("cannot open the database \(configuration.databasePath): \(error)")
+        }
+    }
+
+    /// In start order; shutdown runs in reverse: the server stops taking work, the scheduler drains,
+    /// then callbacks of the last finished tasks are fired.
+    private func makeServices(store: SQLiteTaskStore, listener: ControlServer.Listener) async throws -> [any Service] {
+        let waiters = WaiterRegistry()
+        let callbacks = CallbackRunner(store: store, logDirectory: configuration.logDirectory, logger: logger)
+        for record in try await store.pendingCallbacks() {
+            callbacks.enqueue(record)
+        }
+        let scheduler = Scheduler(
+            store: store, registry: registry, configuration: configuration.scheduler, logger: logger
+        ) { record in
+            await waiters.finished(record)
+            callbacks.enqueue(record)
+        }
+        let dispatcher = RequestDispatcher(
+            submit: SubmitHandler(store: store, registry: registry, scheduler: scheduler),
+            wait: WaitHandler(store: store, waiters: waiters),
+            status: StatusHandler(store: store),
+            jobNames: registry.names,
+            maximumFrameLength: configuration.maximumFrameLength)
+        let server = ControlServer(listener: listener, dispatcher: dispatcher, logger: logger)
+        return [callbacks, scheduler, server]
+    }
+}

@@ -1,0 +1,39 @@
+import CoroqCore
+import CoroqProtocol
+import Foundation
+
+/// Everything the daemon needs to start, as one value. Only the `coroqd` executable reads flags and
+/// environment to build it.
+public struct DaemonConfiguration: Sendable {
+    /// The control socket (mode 0600).
+    public var socketPath: String
+    /// The SQLite database file.
+    public var databasePath: String
+    /// Where per-task output logs go (`<logDirectory>/<task id>.log`).
+    public var logDirectory: String
+    /// Concurrency and shutdown drain.
+    public var scheduler: Scheduler.Configuration
+    /// Longest request line accepted, in bytes.
+    public var maximumFrameLength: Int
+
+    public init(
+        socketPath: String, databasePath: String, logDirectory: String? = nil,
+        scheduler: Scheduler.Configuration = Scheduler.Configuration(),
+        maximumFrameLength: Int = 16 * 1024 * 1024
+    ) {
+        self.socketPath = socketPath
+        self.databasePath = databasePath
+        self.logDirectory = logDirectory
+            ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("logs").path
+        self.scheduler = scheduler
+        self.maximumFrameLength = maximumFrameLength
+    }
+
+    /// The per-user defaults: the socket under `$XDG_RUNTIME_DIR` (see `SocketLocation`), the database at
+    /// `$XDG_STATE_HOME/coroq/coroq.db` or `~/.local/state/coroq/coroq.db`.
+    public static func defaultDatabasePath(environment: [String: String]) -> String {
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return "\(state)/coroq/coroq.db" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return "\(home)/.local/state/coroq/coroq.db"
+    }
+}

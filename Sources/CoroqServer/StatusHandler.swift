@@ -1,0 +1,39 @@
+import CoroqCore
+import CoroqProtocol
+
+/// `status` and `get`: reads only.
+struct StatusHandler: Sendable {
+    let store: any TaskStore
+
+    func status(_ params: StatusParams) async throws(RPCError) -> StatusResult {
+        do {
+            let counts = try await store.countsByState()
+            let tasks: [TaskRecord]
+            if let id = params.id {
+                guard let record = try await store.task(TaskID(id)) else {
+                    throw RPCError(.taskNotFound, "no task with id \(id)")
+                }
+                tasks = [record]
+            } else {
+                tasks = try await store.recentTasks(limit: max(0, params.limit ?? 50))
+            }
+            let allCounts = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+            return StatusResult(counts: allCounts, tasks: tasks.map(TaskInfo.init))
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+    }
+
+    func get(_ params: GetParams) async throws(RPCError) -> TaskInfo {
+        let record: TaskRecord?
+        do {
+            record = try await store.task(TaskID(params.id))
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+        guard let record else { throw RPCError(.taskNotFound, "no task with id \(params.id)") }
+        return TaskInfo(record)
+    }
+}

@@ -1,0 +1,35 @@
+import CoroqCore
+import CoroqJSON
+import CoroqProtocol
+import Foundation
+
+/// `submit`: validates every task against the registry, stores them all in one transaction, wakes the
+/// scheduler. Nothing is stored when any task is refused; the answer is sent after the commit.
+struct SubmitHandler: Sendable {
+    let store: any TaskStore
+    let registry: JobRegistry
+    let scheduler: Scheduler
+
+    func submit(_ params: SubmitParams) async throws(RPCError) -> SubmitResult {
+        guard !params.tasks.isEmpty else { throw RPCError(.invalidParams, "\"tasks\" is empty") }
+        var newTasks: [NewTask] = []
+        newTasks.reserveCapacity(params.tasks.count)
+        for (index, spec) in params.tasks.enumerated() {
+            let arguments = spec.args ?? .emptyObject
+            do {
+                try registry.validate(job: spec.job, arguments: arguments)
+            } catch {
+                throw RPCError(error, index: index)
+            }
+            newTasks.append(NewTask(job: spec.job, arguments: arguments, onDone: spec.onDone))
+        }
+        let records: [TaskRecord]
+        do {
+            records = try await store.submit(newTasks, at: Date())
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+        scheduler.wake()
+        return SubmitResult(ids: records.map(\.id.rawValue))
+    }
+}

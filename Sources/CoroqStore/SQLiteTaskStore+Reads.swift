@@ -1,0 +1,88 @@
+import CoroqCore
+import CoroqJSON
+import Foundation
+import GRDB
+
+extension SQLiteTaskStore {
+    // MARK: Reads
+
+    public func task(_ id: TaskID) async throws -> TaskRecord? {
+        try await writer.read { db in try Self.fetch(id, in: db) }
+    }
+
+    public func tasks(_ ids: [TaskID]) async throws -> [TaskRecord] {
+        let rawIDs = ids.map(\.rawValue)
+        return try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM tasks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                arguments: [JSONValue.array(rawIDs.map(JSONValue.int)).jsonText]
+            ).map(TaskRecord.init(row:))
+        }
+    }
+
+    public func recentTasks(limit: Int) async throws -> [TaskRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tasks ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map(TaskRecord.init(row:))
+        }
+    }
+
+    public func unfinishedTaskIDs() async throws -> [TaskID] {
+        try await writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM tasks WHERE state IN ('queued', 'running') ORDER BY id")
+                .map { TaskID($0) }
+        }
+    }
+
+    public func countsByState() async throws -> [TaskState: Int] {
+        try await writer.read { db in
+            var counts: [TaskState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM tasks GROUP BY state") {
+                if let state = TaskState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func pendingCallbacks() async throws -> [TaskRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE on_done_status = 'pending' ORDER BY id")
+                .map(TaskRecord.init(row:))
+        }
+    }
+}
+
+extension TaskRecord {
+    /// Reads a `tasks` row. A state or JSON the binary does not understand is a storage error, not a crash.
+    init(row: Row) throws {
+        let stateText: String = row["state"]
+        guard let state = TaskState(rawValue: stateText) else {
+            throw TaskStoreError(.storage, "task \(row["id"] as Int64) has an unknown state '\(stateText)'")
+        }
+        self.init(
+            id: TaskID(row["id"]),
+            job: row["job"],
+            arguments: try JSONValue(storedText: row["arguments"]),
+            state: state,
+            attempts: row["attempts"],
+            result: try (row["result"] as String?).map(JSONValue.init(storedText:)),
+            error: try (row["error"] as String?).map { try JSONValue(storedText: $0).decode(as: TaskError.self) },
+            onDone: row["on_done"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+extension JSONValue {
+    init(storedText: String) throws {
+        self = try JSONValue(parsing: Data(storedText.utf8))
+    }
+}
+
+extension Encodable {
+    /// JSON text as stored in a TEXT column.
+    func storedText() throws -> String {
+        String(decoding: try JSONValue(encoding: self).encodedData(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,50 @@
+import GRDB
+
+/// The database schema, as named migrations. Append only: a migration never changes once shipped.
+enum Schema {
+    /// Written into the file header (`PRAGMA application_id`) so a coroq database can be told from others.
+    static let applicationID: Int32 = 0x636F_726F  // "coro"
+
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        if try writer.read(migrator.hasBeenSuperseded) {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message: "this database was written by a newer coroq; run that version or a newer one")
+        }
+        try migrator.migrate(writer)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tasks") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            // AUTOINCREMENT: an id is never reused, not even after the newest tasks are deleted.
+            try db.execute(sql: """
+                CREATE TABLE tasks (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    job TEXT NOT NULL,
+                    arguments TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    result TEXT,
+                    error TEXT,
+                    on_done TEXT,
+                    on_done_status TEXT,
+                    created_at REAL NOT NULL,
+                    started_at REAL,
+                    finished_at REAL
+                );
+                CREATE INDEX tasks_queued ON tasks (id) WHERE state = 'queued';
+                CREATE INDEX tasks_by_state ON tasks (state);
+                CREATE INDEX tasks_callback_pending ON tasks (id) WHERE on_done_status = 'pending';
+                CREATE TABLE task_checkpoints (
+                    task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (task_id, key)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import CoroqCore
+import CoroqProtocol
+import CoroqServer
+import Foundation
+import Logging
+
+@main
+struct Coroqd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coroqd",
+        abstract: "The coroq daemon: keeps tasks in SQLite and runs them as coroutines.",
+        discussion: """
+            Runs in the foreground until SIGTERM or SIGINT, then stops taking work, lets running tasks \
+            finish for --shutdown-grace seconds, puts the rest back in the queue, and exits 0.
+            """,
+        version: coroqVersion)
+
+    @Option(help: "Control socket. Default: $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock.")
+    var socket: String?
+
+    @Option(help: "SQLite database. Default: $XDG_STATE_HOME/coroq/coroq.db, else ~/.local/state/coroq/coroq.db.")
+    var db: String?
+
+    @Option(help: "Most tasks running at once.")
+    var concurrency: Int = 100_000
+
+    @Option(help: "Seconds running tasks may go on after SIGTERM before they are cancelled back into the queue.")
+    var shutdownGrace: Double = 5
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be 1 or more") }
+        guard shutdownGrace >= 0, shutdownGrace.isFinite else {
+            throw ValidationError("--shutdown-grace must be 0 or more seconds")
+        }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "coroqd") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel
+        let configuration = DaemonConfiguration(
+            socketPath: SocketLocation.resolve(explicit: socket, environment: environment),
+            databasePath: db ?? DaemonConfiguration.defaultDatabasePath(environment: environment),
+            scheduler: Scheduler.Configuration(
+                concurrencyLimit: concurrency, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))))
+        do {
+            try await Daemon(configuration: configuration, logger: logger).run()
+        } catch {
+            FileHandle.standardError.write(Data("coroqd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
