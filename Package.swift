@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "coroq",
             dependencies: [
-                "CoroqClient", "CoroqProtocol",
+                "CoroqClient", "CoroqProtocol", "CoroqJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -42,15 +42,21 @@ final class ControlServer: Service {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await self.listener.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await self.listener.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
                     }
                 }
             }
+        } catch where Task.isShuttingDownGracefully {
+            // Our own shutdown cancelled the accept loop: the listener is closed, as it should be. Returning
+            // normally lets the service group go on draining the scheduler instead of cancelling it.
         }
+        logger.info("control socket closed: no new requests")
     }
 
     private func serve(_ connection: Connection) async {

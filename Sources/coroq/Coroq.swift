@@ -1,0 +1,22 @@
+import ArgumentParser
+import CoroqProtocol
+
+@main
+struct Coroq: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coroq",
+        abstract: "Submit, wait for and inspect tasks run by the coroq daemon (coroqd).",
+        discussion: """
+            The daemon's socket is --socket, else $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock.
+
+            EXIT CODES
+              0   success (for wait: every task succeeded)
+              1   the daemon refused the request (unknown job, bad arguments, no such task, …)
+              2   a task waited for (or asked for with `result`) failed or was cancelled
+              3   wait --timeout passed with tasks still pending (or `result` of an unfinished task)
+              64  usage error
+              69  coroqd is not running, or stopped while answering
+            """,
+        version: coroqVersion,
+        subcommands: [SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self])
+}

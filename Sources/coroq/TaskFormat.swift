@@ -1,0 +1,73 @@
+import CoroqJSON
+import CoroqProtocol
+import Foundation
+
+/// Text for people: tables, durations, one-line summaries.
+enum TaskFormat {
+    static func finishedLine(_ task: TaskInfo) -> String {
+        var parts = ["\(task.id)", task.state, task.job]
+        if let duration = duration(task) { parts.append(seconds(duration)) }
+        let summary = resultSummary(task)
+        if !summary.isEmpty { parts.append(summary) }
+        return parts.joined(separator: "  ")
+    }
+
+    static func countsLine(_ counts: [String: Int]) -> String {
+        ["queued", "running", "succeeded", "failed", "cancelled"]
+            .map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: " · ")
+    }
+
+    static func table(_ tasks: [TaskInfo], now: Date) -> String {
+        let header = ["ID", "JOB", "STATE", "ATTEMPTS", "TIME", "RESULT"]
+        let rows = tasks.map { task in
+            ["\(task.id)", task.job, task.state, "\(task.attempts)", time(task, now: now), resultSummary(task)]
+        }
+        return align([header] + rows)
+    }
+
+    /// "queued 3s", "running 2.1s", "took 0.40s".
+    static func time(_ task: TaskInfo, now: Date) -> String {
+        let now = now.timeIntervalSince1970
+        switch task.state {
+        case "queued": return "queued \(seconds(now - task.createdAt))"
+        case "running": return "running \(seconds(now - (task.startedAt ?? task.createdAt)))"
+        default: return duration(task).map { "took \(seconds($0))" } ?? ""
+        }
+    }
+
+    static func resultSummary(_ task: TaskInfo, width: Int = 48) -> String {
+        let text: String
+        if let error = task.error {
+            text = error.message
+        } else if let result = task.result {
+            text = result.jsonText
+        } else {
+            text = ""
+        }
+        return text.count > width ? String(text.prefix(width - 1)) + "…" : text
+    }
+
+    private static func duration(_ task: TaskInfo) -> Double? {
+        guard let started = task.startedAt, let finished = task.finishedAt else { return nil }
+        return finished - started
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let value = max(0, value)
+        if value < 10 { return String(format: "%.2fs", value) }
+        if value < 120 { return String(format: "%.0fs", value) }
+        if value < 7200 { return String(format: "%.0fm", value / 60) }
+        return String(format: "%.1fh", value / 3600)
+    }
+
+    private static func align(_ rows: [[String]]) -> String {
+        let widths = rows.reduce(into: [Int](repeating: 0, count: rows[0].count)) { widths, row in
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import CoroqClient
+import CoroqProtocol
+import Foundation
+
+struct WaitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait for tasks to finish, printing each as it does.",
+        discussion: """
+            Exit 0 when every task succeeded, 2 when any failed or was cancelled, 3 when --timeout passed \
+            first. With --json: one JSON line per finished task, then a last line {"done", "pending", "timed_out"}.
+            """)
+
+    @OptionGroup var options: ClientOptions
+
+    @Argument(help: "Task ids.")
+    var ids: [Int64] = []
+
+    @Flag(help: "Wait for every task that is queued or running now.")
+    var all = false
+
+    @Option(help: "Give up after this many seconds (the tasks go on).")
+    var timeout: Double?
+
+    func validate() throws {
+        guard all != !ids.isEmpty else { throw ValidationError("give task ids or --all (not both)") }
+        if let timeout, !(timeout >= 0 && timeout.isFinite) {
+            throw ValidationError("--timeout must be a number of seconds, 0 or more")
+        }
+    }
+
+    func run() async throws {
+        var anyUnsuccessful = false
+        let params = WaitParams(ids: all ? nil : ids, all: all ? true : nil, timeout: timeout)
+        let result = try await options.withClient { client in
+            try await client.call(.wait, params, as: WaitResult.self) { method, frame in
+                guard method == taskFinishedNotification,
+                      let task = try? RPCPayload.params(TaskFinishedParams.self, from: frame)?.task else { return }
+                if task.state != "succeeded" { anyUnsuccessful = true }
+                if options.json { Output.jsonLine(task) } else { Output.line(TaskFormat.finishedLine(task)) }
+            }
+        }
+        if options.json { Output.jsonLine(result) }
+        if result.timedOut {
+            if !options.json {
+                Output.error("timed out; still pending: \(result.pending.map(String.init).joined(separator: " "))")
+            }
+            throw ExitCodes.pending
+        }
+        if anyUnsuccessful { throw ExitCodes.taskFailed }
+    }
+}
