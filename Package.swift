@@ -91,7 +91,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoroqCoreTests", dependencies: ["CoroqCore"]),
-        .testTarget(name: "CoroqStoreTests", dependencies: ["CoroqStore", "CoroqCore"]),
+        .testTarget(
+            name: "CoroqStoreTests",
+            dependencies: ["CoroqStore", "CoroqCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "CoroqProtocolTests", dependencies: ["CoroqProtocol", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CoroqJobsTests", dependencies: ["CoroqJobs", "CoroqCore"]),
         .testTarget(

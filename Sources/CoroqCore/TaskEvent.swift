@@ -34,5 +34,10 @@ public struct TaskTransitionError: Error, Equatable, CustomStringConvertible {
     public let from: TaskState
     public let event: TaskEvent
 
+    public init(from: TaskState, event: TaskEvent) {
+        self.from = from
+        self.event = event
+    }
+
     public var description: String { "a \(from.rawValue) task cannot \(event)" }
 }

@@ -27,6 +27,7 @@ extension DecodingError {
         case is String.Type: "a string"
         case is Bool.Type: "true or false"
         case is [String].Type: "an array of strings"
+        case is [String: Any].Type: "an object"
         default: type is any Collection.Type ? "an array" : "an object"
         }
     }

@@ -13,6 +13,9 @@ public struct SQLiteTaskStore: TaskStore {
     ///
     /// - Important: refuses, without writing, a database whose schema is newer than this binary.
     public static func open(path: String) throws -> SQLiteTaskStore {
+        if FileManager.default.fileExists(atPath: path) {
+            try Schema.checkReadOnly(path: path)
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "coroq"

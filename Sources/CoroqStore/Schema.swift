@@ -6,12 +6,26 @@ enum Schema {
     static let applicationID: Int32 = 0x636F_726F  // "coro"
 
     static func migrate(_ writer: any DatabaseWriter) throws {
-        if try writer.read(migrator.hasBeenSuperseded) {
+        try writer.read(refuseNewer)
+        try migrator.migrate(writer)
+    }
+
+    /// Refuses a database from a newer coroq through a read-only connection, before anything could write
+    /// to the file (opening a pool for writing already touches it).
+    static func checkReadOnly(path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        try queue.read(refuseNewer)
+    }
+
+    private static func refuseNewer(_ db: Database) throws {
+        if try migrator.hasBeenSuperseded(db) {
             throw DatabaseError(
                 resultCode: .SQLITE_MISUSE,
                 message: "this database was written by a newer coroq; run that version or a newer one")
         }
-        try migrator.migrate(writer)
     }
 
     private static var migrator: DatabaseMigrator {
