@@ -97,9 +97,14 @@ let package = Package(
         ),
         .testTarget(name: "CoroqProtocolTests", dependencies: ["CoroqProtocol", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CoroqJobsTests", dependencies: ["CoroqJobs", "CoroqCore"]),
+        // Starts the built coroqd and coroq binaries (the dependency makes `swift test` build them).
         .testTarget(
             name: "CoroqEndToEndTests",
-            dependencies: ["coroqd", "coroq"]
+            dependencies: [
+                "coroqd", "coroq",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
     ]
 )

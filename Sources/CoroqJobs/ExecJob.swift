@@ -16,6 +16,11 @@ public struct ExecJob: JobDefinition {
         public var argv: [String]
         /// Working directory (the submitter's, when submitted from the CLI).
         public var cwd: String?
+
+        public init(argv: [String], cwd: String? = nil) {
+            self.argv = argv
+            self.cwd = cwd
+        }
     }
 
     /// What a finished command left behind.

@@ -8,6 +8,10 @@ import Foundation
 public struct SleepJob: JobDefinition {
     public struct Arguments: Codable, Sendable {
         public var seconds: Double
+
+        public init(seconds: Double) {
+            self.seconds = seconds
+        }
     }
 
     public struct Output: Codable, Sendable {

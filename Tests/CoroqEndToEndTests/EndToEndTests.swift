@@ -1,0 +1,151 @@
+import Foundation
+import Subprocess
+import SystemPackage
+import Testing
+
+/// The real `coroqd` and `coroq` binaries on a temporary socket and database.
+@Suite(.timeLimit(.minutes(1)))
+struct EndToEndTests {
+    let directory = TestDirectory()
+
+    /// The brief's seed: two sleeps overlap, so waiting for both takes the longer one, not the sum.
+    @Test func sleepsRunAtTheSameTime() async throws {
+        let exit = try await withDaemon(directory) { daemon in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let first = try await daemon.coroq("submit", "sleep", "0.4")
+            let second = try await daemon.coroq("submit", "sleep", "0.6")
+            #expect(first.stdout == "1\n" && second.stdout == "2\n")
+            let wait = try await daemon.coroq("wait", "--all")
+            let elapsed = clock.now - start
+            #expect(wait.exitCode == 0)
+            #expect(wait.lines.count == 2 && wait.lines.allSatisfy { $0.contains("succeeded") })
+            #expect(elapsed >= .milliseconds(600))
+            #expect(elapsed < .milliseconds(1000), "one after the other would take 1.0 s; took \(elapsed)")
+            // The daemon's own clock: the second sleep started before the first one finished.
+            let status = try await daemon.coroq("status", "--json")
+            let tasks = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["tasks"] as? [[String: Any]])
+            let byID = Dictionary(uniqueKeysWithValues: tasks.map { ($0["id"] as! Int, $0) })
+            let firstFinished = try #require(byID[1]?["finished_at"] as? Double)
+            let secondStarted = try #require(byID[2]?["started_at"] as? Double)
+            #expect(secondStarted < firstFinished)
+        }
+        #expect(exit.status == .exited(0))
+    }
+
+    @Test func execSuccessAndFailureCarryTheExitStatus() async throws {
+        try await withDaemon(directory) { daemon in
+            #expect(try await daemon.coroq("submit", "exec", "--", "sh", "-c", "echo hello; exit 3").stdout == "1\n")
+            #expect(try await daemon.coroq("submit", "exec", "--", "sh", "-c", "echo fine").stdout == "2\n")
+            let failed = try await daemon.coroq("wait", "1")
+            #expect(failed.exitCode == 2)
+            #expect(failed.stdout.contains("failed") && failed.stdout.contains("exited with status 3"))
+            #expect(try await daemon.coroq("wait", "2").exitCode == 0)
+
+            let failure = try await daemon.coroq("result", "1")
+            #expect(failure.exitCode == 2)
+            let error = try JSONSerialization.jsonObject(with: Data(failure.stdout.utf8)) as? [String: Any]
+            let details = error?["details"] as? [String: Any]
+            #expect(error?["code"] as? String == "exit_status")
+            #expect(details?["exit_status"] as? Int == 3)
+            #expect(details?["stdout"] as? String == "hello\n")
+
+            let success = try await daemon.coroq("result", "2")
+            #expect(success.exitCode == 0)
+            let result = try JSONSerialization.jsonObject(with: Data(success.stdout.utf8)) as? [String: Any]
+            #expect(result?["exit_status"] as? Int == 0 && result?["stdout"] as? String == "fine\n")
+        }
+    }
+
+    /// The on-done command signals through a FIFO; reading it (with `cat`) is the event the test awaits.
+    @Test func onDoneRunsWithTheTasksEnvironment() async throws {
+        let fifo = directory.file("done.fifo")
+        let output = directory.file("on-done.txt")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        try await withDaemon(directory) { daemon in
+            let command = #"printf '%s %s %s' "$COROQ_TASK_ID" "$COROQ_TASK_STATE" "$COROQ_TASK_RESULT" > "# + output + "; echo fired > " + fifo
+            #expect(try await daemon.coroq("submit", "noop", "--args", #"{"x":1}"#, "--on-done", command).stdout == "1\n")
+            let signal = try await Subprocess.run(.path("/bin/cat"), arguments: [fifo], output: .string(limit: 64))
+            #expect(signal.standardOutput == "fired\n")
+            #expect(try String(contentsOfFile: output, encoding: .utf8) == #"1 succeeded {"x":1}"#)
+        }
+    }
+
+    @Test func waitingForAnUnknownTaskIsAnError() async throws {
+        try await withDaemon(directory) { daemon in
+            let wait = try await daemon.coroq("wait", "999")
+            #expect(wait.exitCode == 1)
+            #expect(wait.stderr == "coroq: no task with id 999\n")
+            let submit = try await daemon.coroq("submit", "no-such-job")
+            #expect(submit.exitCode == 1)
+            #expect(submit.stderr.contains("unknown job 'no-such-job'"))
+        }
+    }
+
+    @Test func waitTimesOutWithTheTaskStillPending() async throws {
+        try await withDaemon(directory, arguments: ["--shutdown-grace", "0"]) { daemon in
+            _ = try await daemon.coroq("submit", "sleep", "30")
+            let wait = try await daemon.coroq("wait", "--all", "--timeout", "0.2", "--json")
+            #expect(wait.exitCode == 3)
+            #expect(wait.lines.last == #"{"done":[],"pending":[1],"timed_out":true}"#)
+        }
+    }
+
+    @Test func theCLIWithoutADaemonSaysSoInOneLine() async throws {
+        let result = try await runCoroq(["status"], socket: directory.socket)
+        #expect(result.exitCode == 69)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("coroqd is not running on \(directory.socket)"))
+    }
+
+    @Test func aSecondDaemonDoesNotStealTheSocket() async throws {
+        try await withDaemon(directory) { daemon in
+            let second = try await Subprocess.run(
+                .path(Binaries.coroqd),
+                arguments: ["--socket", directory.socket, "--db", directory.file("other.db")],
+                output: .discarded, error: .string(limit: 4096))
+            #expect(second.terminationStatus == .exited(1))
+            #expect(second.standardError.contains("another coroqd is already serving"))
+            #expect(try await daemon.coroq("status").exitCode == 0)
+        }
+    }
+
+    /// A crash with a sleep in flight and tasks queued behind it: after the restart every task finishes,
+    /// the interrupted one on its second attempt.
+    @Test func afterAKillEveryTaskFinishes() async throws {
+        let crashed = try await withDaemon(directory, arguments: ["--concurrency", "1"]) { daemon in
+            #expect(try await daemon.coroq("submit", "sleep", "0.5").stdout == "1\n")
+            for _ in 0..<3 { _ = try await daemon.coroq("submit", "noop") }
+            _ = try await daemon.log.line(containing: "task=1", "started")
+            daemon.kill9()
+        }
+        #expect(crashed.status == .signaled(SIGKILL))
+        try await withDaemon(directory) { daemon in
+            _ = try await daemon.log.line(containing: "back in the queue", "tasks=1")
+            let wait = try await daemon.coroq("wait", "--all")
+            #expect(wait.exitCode == 0)
+            let status = try await daemon.coroq("status", "--json")
+            let tasks = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["tasks"] as? [[String: Any]])
+            #expect(tasks.count == 4)
+            #expect(tasks.allSatisfy { $0["state"] as? String == "succeeded" })
+            #expect(tasks.first { $0["id"] as? Int == 1 }?["attempts"] as? Int == 2)
+        }
+    }
+
+    /// SIGTERM lets a short task finish inside the grace period and puts a long one back in the queue.
+    @Test func sigtermDrainsThenRequeues() async throws {
+        let exit = try await withDaemon(directory, arguments: ["--shutdown-grace", "0.5"]) { daemon in
+            _ = try await daemon.coroq("submit", "sleep", "0.2")
+            _ = try await daemon.coroq("submit", "exec", "--", "sleep", "30")
+            _ = try await daemon.log.line(containing: "task=2", "started")
+        }
+        #expect(exit.status == .exited(0))
+        #expect(exit.log.contains("task=1 [CoroqCore] finished"))
+        #expect(exit.log.contains("task=2 [CoroqCore] interrupted by shutdown, back in the queue"))
+        try await withDaemon(directory) { daemon in
+            let status = try await daemon.coroq("status", "2", "--json")
+            #expect(status.stdout.contains(#""state" : "running""#) || status.stdout.contains(#""state" : "queued""#))
+        }
+    }
+}

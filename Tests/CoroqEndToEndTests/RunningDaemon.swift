@@ -1,0 +1,80 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// A `coroqd` started for a test, and the `coroq` CLI pointed at it.
+struct RunningDaemon: Sendable {
+    let directory: TestDirectory
+    let pid: pid_t
+    let log: DaemonLog
+
+    /// Sends SIGKILL: a crash, with no chance to clean up.
+    func kill9() {
+        kill(pid, SIGKILL)
+    }
+
+    func coroq(_ arguments: String...) async throws -> CLIResult {
+        try await runCoroq(arguments, socket: directory.socket)
+    }
+}
+
+struct CLIResult: Sendable {
+    let status: TerminationStatus
+    let stdout: String
+    let stderr: String
+
+    var exitCode: Int32? {
+        if case .exited(let code) = status { return code }
+        return nil
+    }
+
+    var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+}
+
+func runCoroq(_ arguments: [String], socket: String) async throws -> CLIResult {
+    let result = try await Subprocess.run(
+        .path(Binaries.coroq), arguments: Arguments(arguments),
+        environment: .inherit.updating(["COROQ_SOCKET": socket]),
+        output: .string(limit: 1 << 22), error: .string(limit: 1 << 20))
+    return CLIResult(
+        status: result.terminationStatus, stdout: result.standardOutput, stderr: result.standardError)
+}
+
+/// How a daemon run ended.
+struct DaemonExit {
+    let status: TerminationStatus
+    let log: String
+}
+
+/// Starts `coroqd` on `directory`, waits until it logs that it is ready, runs `body`, then stops it with
+/// SIGTERM (unless `body` already killed it) and waits for it to exit.
+@discardableResult
+func withDaemon(
+    _ directory: TestDirectory, arguments: [String] = [],
+    _ body: (RunningDaemon) async throws -> Void
+) async throws -> DaemonExit {
+    let log = DaemonLog()
+    let result = try await Subprocess.run(
+        .path(Binaries.coroqd),
+        arguments: Arguments(["--socket", directory.socket, "--db", directory.database, "--log-level", "debug"] + arguments),
+        input: .none, output: .discarded, error: .sequence
+    ) { execution in
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await line in execution.standardError.strings() { await log.append(line) }
+                await log.end()
+            }
+            let daemon = RunningDaemon(directory: directory, pid: execution.processIdentifier.value, log: log)
+            do {
+                _ = try await log.line(containing: "ready")
+                try await body(daemon)
+            } catch {
+                daemon.kill9()
+                throw error
+            }
+            kill(daemon.pid, SIGTERM)
+            try await group.waitForAll()
+        }
+    }
+    return DaemonExit(status: result.terminationStatus, log: await log.text)
+}
