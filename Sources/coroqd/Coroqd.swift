@@ -28,10 +28,14 @@ struct Coroqd: AsyncParsableCommand {
     @Option(help: "Seconds running tasks may go on after SIGTERM before they are cancelled back into the queue.")
     var shutdownGrace: Double = 5
 
+    @Option(help: "Longest request line accepted, in bytes.")
+    var maxFrameBytes: Int = 16 * 1024 * 1024
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        guard maxFrameBytes >= 1024 else { throw ValidationError("--max-frame-bytes must be at least 1024") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be 1 or more") }
         guard shutdownGrace >= 0, shutdownGrace.isFinite else {
             throw ValidationError("--shutdown-grace must be 0 or more seconds")
@@ -46,7 +50,8 @@ struct Coroqd: AsyncParsableCommand {
             socketPath: SocketLocation.resolve(explicit: socket, environment: environment),
             databasePath: db ?? DaemonConfiguration.defaultDatabasePath(environment: environment),
             scheduler: Scheduler.Configuration(
-                concurrencyLimit: concurrency, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))))
+                concurrencyLimit: concurrency, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))),
+            maximumFrameLength: maxFrameBytes)
         do {
             try await Daemon(configuration: configuration, logger: logger).run()
         } catch {

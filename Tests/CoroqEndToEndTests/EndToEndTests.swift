@@ -143,7 +143,7 @@ struct EndToEndTests {
         #expect(exit.status == .exited(0))
         #expect(exit.log.contains("task=1 [CoroqCore] finished"))
         #expect(exit.log.contains("task=2 [CoroqCore] interrupted by shutdown, back in the queue"))
-        try await withDaemon(directory) { daemon in
+        try await withDaemon(directory, arguments: ["--shutdown-grace", "0"]) { daemon in
             let status = try await daemon.coroq("status", "2", "--json")
             #expect(status.stdout.contains(#""state" : "running""#) || status.stdout.contains(#""state" : "queued""#))
         }
