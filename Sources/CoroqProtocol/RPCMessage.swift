@@ -86,7 +86,9 @@ public enum RPCPayload {
 extension Encodable {
     /// This message as one frame: compact JSON followed by a newline.
     public func encodedFrame() throws -> Data {
-        var data = try JSONEncoder().encode(self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        var data = try encoder.encode(self)
         data.append(0x0A)
         return data
     }

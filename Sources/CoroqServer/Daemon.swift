@@ -77,7 +77,7 @@ public struct Daemon {
         }
         let dispatcher = RequestDispatcher(
             submit: SubmitHandler(store: store, registry: registry, scheduler: scheduler),
-            wait: WaitHandler(store: store, waiters: waiters),
+            wait: WaitHandler(store: store, waiters: waiters, logger: logger),
             status: StatusHandler(store: store),
             jobNames: registry.names,
             maximumFrameLength: configuration.maximumFrameLength)

@@ -1,11 +1,13 @@
 import CoroqCore
 import CoroqProtocol
+import Logging
 
 /// `wait`: pushes `task.finished` for each awaited task as its future completes (at once for the ones
 /// already done), then answers with done and pending — asyncio.wait, never polled.
 struct WaitHandler: Sendable {
     let store: any TaskStore
     let waiters: WaiterRegistry
+    let logger: Logger
 
     func wait(_ params: WaitParams, replier: Replier) async throws(RPCError) -> WaitResult {
         if let timeout = params.timeout, !(timeout >= 0 && timeout.isFinite) {
@@ -13,6 +15,7 @@ struct WaitHandler: Sendable {
         }
         let ids = try await targets(params)
         let (token, stream) = await waiters.register(ids)
+        logger.debug("wait registered", metadata: ["tasks": "\(ids.count)", "timeout": "\(params.timeout.map { "\($0)" } ?? "none")"])
         let outcome: Result<WaitResult, RPCError>
         do {
             outcome = .success(try await collect(ids, timeout: params.timeout, token: token, stream: stream, replier: replier))

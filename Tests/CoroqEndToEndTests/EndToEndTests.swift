@@ -148,4 +148,18 @@ struct EndToEndTests {
             #expect(status.stdout.contains(#""state" : "running""#) || status.stdout.contains(#""state" : "queued""#))
         }
     }
+
+    /// A `wait` cut off by the daemon's shutdown says so (exit 69), rather than pretending to time out or
+    /// that the task failed.
+    @Test func aWaitInterruptedByShutdownSaysSo() async throws {
+        try await withDaemon(directory, arguments: ["--shutdown-grace", "0"]) { daemon in
+            _ = try await daemon.coroq("submit", "sleep", "30")
+            async let wait = daemon.coroq("wait", "1")
+            _ = try await daemon.log.line(containing: "wait registered")
+            kill(daemon.pid, SIGTERM)
+            let result = try await wait
+            #expect(result.exitCode == 69)
+            #expect(result.stderr.contains("coroqd closed the connection before answering"))
+        }
+    }
 }
