@@ -83,11 +83,14 @@ public final class Scheduler: Service {
         await withDiscardingTaskGroup { group in
             var running = 0
             var draining = false
+            // False once a claim came back short: the queue is empty until the next wake (a submit).
+            var queueMayHaveMore = false
             eventSink.yield(.wake)  // tasks left queued by an earlier daemon
             for await event in events {
                 switch event {
                 case .wake:
                     wakePending.store(false, ordering: .releasing)
+                    queueMayHaveMore = true
                 case .attemptEnded:
                     running -= 1
                 case .drain where !draining:
@@ -105,14 +108,21 @@ public final class Scheduler: Service {
                     if running == 0 { break }
                     continue
                 }
-                running += await startQueuedTasks(slots: configuration.concurrencyLimit - running, in: &group)
+                let slots = configuration.concurrencyLimit - running
+                guard queueMayHaveMore, slots > 0 else { continue }
+                let started = await startQueuedTasks(slots: slots, in: &group)
+                running += started.count
+                queueMayHaveMore = !started.queueExhausted
             }
             group.cancelAll()  // only timers can be left
         }
     }
 
-    /// Claims up to `slots` queued tasks and starts an attempt for each. Returns how many started.
-    private func startQueuedTasks(slots: Int, in group: inout DiscardingTaskGroup) async -> Int {
+    /// Claims up to `slots` queued tasks and starts an attempt for each. Returns how many started, and
+    /// whether the queue ran out before the slots did.
+    private func startQueuedTasks(
+        slots: Int, in group: inout DiscardingTaskGroup
+    ) async -> (count: Int, queueExhausted: Bool) {
         var started = 0
         while started < slots {
             let wanted = min(slots - started, configuration.claimBatchSize)
@@ -122,15 +132,15 @@ public final class Scheduler: Service {
             } catch {
                 logger.error("could not claim tasks, retrying", metadata: ["error": "\(error)"])
                 group.addTask { await self.signal(.wake, after: self.configuration.retryDelayAfterStoreError) }
-                return started
+                return (started, true)
             }
             for record in claimed {
                 group.addTask { await self.attempt(record) }
             }
             started += claimed.count
-            if claimed.count < wanted { break }
+            if claimed.count < wanted { return (started, true) }
         }
-        return started
+        return (started, false)
     }
 
     private func signal(_ event: Event, after delay: Duration) async {
