@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "coroqd",
             dependencies: [
-                "CoroqServer",
+                "CoroqServer", "CoroqJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,7 +96,18 @@ let package = Package(
             dependencies: ["CoroqStore", "CoroqCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CoroqProtocolTests", dependencies: ["CoroqProtocol", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "CoroqJobsTests", dependencies: ["CoroqJobs", "CoroqCore"]),
+        .testTarget(
+            name: "CoroqJobsTests",
+            dependencies: ["CoroqJobs", "CoroqCore", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
+        // The daemon in-process on a temporary socket, driven by the client library.
+        .testTarget(
+            name: "CoroqServerTests",
+            dependencies: [
+                "CoroqServer", "CoroqClient", "CoroqProtocol", "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Starts the built coroqd and coroq binaries (the dependency makes `swift test` build them).
         .testTarget(
             name: "CoroqEndToEndTests",

@@ -31,9 +31,7 @@ public final class ControlClient {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(unixDomainSocketPath: socketPath) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(LineFrameDecoder(maximumFrameLength: maximumFrameLength)))
-                        return try Channel(wrappingChannelSynchronously: channel)
+                        try Channel.framed(channel, maximumFrameLength: maximumFrameLength)
                     }
                 }
         } catch {

@@ -34,14 +34,8 @@ public actor InMemoryTaskStore: TaskStore {
     }
 
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) throws -> TaskRecord {
-        guard var record = records[id] else { throw TaskStoreError.notFound(id) }
-        record.state = try record.state.applying(outcome.event)
-        switch outcome {
-        case .succeeded(let value): record.result = value
-        case .failed(let error): record.error = error
-        case .cancelled(let reason): record.error = TaskError(code: "cancelled", message: reason)
-        }
-        record.finishedAt = now
+        guard let current = records[id] else { throw TaskStoreError.notFound(id) }
+        let record = try current.finishing(outcome, at: now)
         records[id] = record
         if record.onDone != nil { pendingCallbackIDs.insert(id) }
         return record
@@ -49,9 +43,8 @@ public actor InMemoryTaskStore: TaskStore {
 
     public func requeue(_ ids: [TaskID]) throws {
         for id in ids {
-            guard var record = records[id] else { throw TaskStoreError.notFound(id) }
-            record.state = try record.state.applying(.requeue)
-            records[id] = record
+            guard let record = records[id] else { throw TaskStoreError.notFound(id) }
+            records[id] = try record.requeued()
         }
     }
 

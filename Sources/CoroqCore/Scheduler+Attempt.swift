@@ -13,22 +13,47 @@ extension Scheduler {
             try await self.registry.run(job: record.job, arguments: record.arguments, context: context)
         }
         defer { eventSink.yield(.attemptEnded) }
-        do {
-            if Task.isCancelled, case .failed = outcome {
-                // Cut off by shutdown (a cancelled subprocess reports SIGKILL, a sleep throws): not the
-                // task's own failure. It runs again after the restart.
-                try await Self.withoutCancellation { try await self.store.requeue([record.id]) }
+        if Task.isCancelled, case .failed = outcome {
+            // Cut off by shutdown (a cancelled subprocess reports SIGKILL, a sleep throws): not the task's
+            // own failure. It runs again after the restart.
+            if await recordDurably(logger, { try await self.store.requeue([record.id]) }) != nil {
                 logger.info("interrupted by shutdown, back in the queue")
-                return
             }
-            let finished = try await Self.withoutCancellation {
-                try await self.store.finish(record.id, outcome: outcome, at: self.now())
+            return
+        }
+        let finished = await recordDurably(logger) {
+            try await self.store.finish(record.id, outcome: outcome, at: self.now())
+        }
+        guard let finished else { return }
+        logger.info("finished", metadata: ["state": "\(finished.state.rawValue)"])
+        await onFinished(finished)
+    }
+
+    /// Writes an attempt's end to the store, retrying while the store fails (a full disk, a lock held
+    /// from outside) so that the outcome is recorded once the fault clears. Returns nil only when the
+    /// daemon is shutting down first; the task then stays `running` and start-up puts it back in the queue.
+    private func recordDurably<T: Sendable>(
+        _ logger: Logger, _ write: @escaping @Sendable () async throws -> T
+    ) async -> T? {
+        var delay = Duration.milliseconds(50)
+        while true {
+            do {
+                return try await Self.withoutCancellation(write)
+            } catch let error as TaskTransitionError {
+                logger.error("the store refused the outcome", metadata: ["error": "\(error)"])
+                return nil
+            } catch {
+                logger.error("could not record the outcome, retrying", metadata: [
+                    "error": "\(error)", "retry_in": "\(delay)",
+                ])
             }
-            logger.info("finished", metadata: ["state": "\(finished.state.rawValue)"])
-            await onFinished(finished)
-        } catch {
-            // The task stays `running` in the store; the next start-up puts it back in the queue.
-            logger.error("could not record the outcome", metadata: ["error": "\(error)"])
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                logger.warning("shutting down before the outcome was recorded; the task runs again after the restart")
+                return nil
+            }
+            delay = min(delay * 2, configuration.retryDelayAfterStoreError * 5)
         }
     }
 

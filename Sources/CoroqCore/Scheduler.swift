@@ -40,7 +40,7 @@ public final class Scheduler: Service {
 
     let store: any TaskStore
     let registry: JobRegistry
-    private let configuration: Configuration
+    let configuration: Configuration
     let logger: Logger
     let now: @Sendable () -> Date
     let onFinished: @Sendable (TaskRecord) async -> Void

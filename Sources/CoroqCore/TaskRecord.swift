@@ -37,6 +37,28 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
         self.finishedAt = finishedAt
     }
 
+    /// This task with `outcome` applied: its final state, result or error, and finish time. Throws when the
+    /// current state does not allow it (a task finishes once).
+    public func finishing(_ outcome: TaskOutcome, at now: Date) throws(TaskTransitionError) -> TaskRecord {
+        var record = self
+        record.state = try state.applying(outcome.event)
+        switch outcome {
+        case .succeeded(let value): record.result = value
+        case .failed(let error): record.error = error
+        case .cancelled(let reason): record.error = TaskError(code: "cancelled", message: reason)
+        }
+        record.finishedAt = now
+        return record
+    }
+
+    /// This task back in the queue after an attempt was cut off; its attempt count is kept.
+    public func requeued() throws(TaskTransitionError) -> TaskRecord {
+        var record = self
+        record.state = try state.applying(.requeue)
+        record.startedAt = nil
+        return record
+    }
+
     /// The outcome of a finished task, nil while it is queued or running.
     public var outcome: TaskOutcome? {
         switch state {

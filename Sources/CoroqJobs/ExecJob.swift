@@ -57,15 +57,19 @@ public struct ExecJob: JobDefinition {
 
     public func run(_ arguments: Arguments, context: JobContext) async throws -> Output {
         let log = try TaskOutputLog(path: "\(logDirectory)/\(context.taskID).log", tailCapacity: tailBytes)
-        let status: TerminationStatus
+        let spawned: Result<TerminationStatus, any Error>
         do {
-            status = try await spawn(arguments, into: log)
-        } catch let error as SubprocessError {
-            await log.close()
-            throw TaskError(
-                code: "spawn_failed", message: "could not start '\(arguments.argv[0])': \(error)")
+            spawned = .success(try await spawn(arguments, into: log))
+        } catch {
+            spawned = .failure(error)
         }
         await log.close()
+        let status: TerminationStatus
+        do {
+            status = try spawned.get()
+        } catch let error as SubprocessError {
+            throw TaskError(code: "spawn_failed", message: "could not start '\(arguments.argv[0])': \(error)")
+        }
         let output = await Output(status: status, log: log)
         guard output.exitStatus == 0 else {
             throw TaskError(code: "exit_status", message: output.summary, details: try JSONValue(encoding: output))

@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqJSON
 import Foundation
 
 /// `sleep`: an await-able sleep (`Task.sleep`, no thread held).
@@ -23,8 +24,9 @@ public struct SleepJob: JobDefinition {
     public init() {}
 
     public func validate(_ arguments: Arguments) throws(InvalidArguments) {
-        guard arguments.seconds.isFinite, arguments.seconds >= 0 else {
-            throw InvalidArguments("'seconds' must be a number of seconds, 0 or more (got \(arguments.seconds))")
+        guard Seconds.isValid(arguments.seconds) else {
+            throw InvalidArguments(
+                "'seconds' must be a number of seconds from 0 to \(Int(Seconds.maximum)) (got \(arguments.seconds))")
         }
     }
 
@@ -34,7 +36,7 @@ public struct SleepJob: JobDefinition {
         }
         let remaining = deadline - Date().timeIntervalSince1970
         if remaining > 0 {
-            try await Task.sleep(for: .seconds(remaining))
+            try await Task.sleep(for: Seconds.duration(remaining))
         }
         return Output(seconds: arguments.seconds)
     }

@@ -11,22 +11,28 @@ import SystemPackage
 ///
 /// The command runs as `/bin/sh -c COMMAND` with `COROQ_TASK_ID`, `COROQ_TASK_STATE` and `COROQ_TASK_RESULT`
 /// (the result JSON, or the error JSON when the task failed or was cancelled) in its environment; its
-/// output goes to `<logDirectory>/<id>.on-done.log`. The store marks the callback pending in the same
+/// output goes to `<logDirectory>/<id>.on-done.log`. At most `maximumRunning` run at once, each for at most
+/// `timeout`; then its whole process group is signalled. The store marks the callback pending in the same
 /// transaction as the outcome, so one that had not run when the daemon stopped runs after the restart.
 final class CallbackRunner: Service {
     private let store: any TaskStore
     private let logDirectory: String
     private let logger: Logger
     private let maximumRunning: Int
+    private let timeout: Duration
     private let queue: AsyncStream<TaskRecord>
     private let queueSink: AsyncStream<TaskRecord>.Continuation
     private let stopping = Atomic<Bool>(false)
 
-    init(store: any TaskStore, logDirectory: String, logger: Logger, maximumRunning: Int = 32) {
+    init(
+        store: any TaskStore, logDirectory: String, logger: Logger, maximumRunning: Int = 32,
+        timeout: Duration = .seconds(300)
+    ) {
         self.store = store
         self.logDirectory = logDirectory
         self.logger = logger
         self.maximumRunning = maximumRunning
+        self.timeout = timeout
         (queue, queueSink) = AsyncStream.makeStream(of: TaskRecord.self)
     }
 
@@ -79,25 +85,41 @@ final class CallbackRunner: Service {
         }
     }
 
+    /// Runs the command, its whole process group killed if it outlives `timeout`.
     private func runShell(_ command: String, for record: TaskRecord) async throws -> Bool {
-        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         let log = try FileDescriptor.open(
             FilePath(logPath(record.id)), .writeOnly, options: [.create, .append, .closeOnExec],
             permissions: [.ownerReadWrite])
+        defer { try? log.close() }
         let payload = record.result ?? (try? JSONValue(encoding: record.error)) ?? .null
-        var options = PlatformOptions()
-        options.createSession = true
-        let result = try await Subprocess.run(
-            .path("/bin/sh"), arguments: ["-c", command],
-            environment: .inherit.updating([
-                "COROQ_TASK_ID": "\(record.id)",
-                "COROQ_TASK_STATE": record.state.rawValue,
-                "COROQ_TASK_RESULT": payload.jsonText,
-            ]),
-            platformOptions: options,
-            output: .fileDescriptor(log, closeAfterSpawningProcess: false),
-            error: .fileDescriptor(log, closeAfterSpawningProcess: true))
-        return result.terminationStatus.isSuccess
+        let options = {
+            var options = PlatformOptions()
+            options.createSession = true
+            options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
+            return options
+        }()
+        let environment = Environment.inherit.updating([
+            "COROQ_TASK_ID": "\(record.id)",
+            "COROQ_TASK_STATE": record.state.rawValue,
+            "COROQ_TASK_RESULT": payload.jsonText,
+        ])
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                let result = try await Subprocess.run(
+                    .path("/bin/sh"), arguments: ["-c", command], environment: environment,
+                    platformOptions: options,
+                    output: .fileDescriptor(log, closeAfterSpawningProcess: false),
+                    error: .fileDescriptor(log, closeAfterSpawningProcess: false))
+                return result.terminationStatus.isSuccess
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw TaskError(code: "timeout", message: "the on-done command ran longer than \(timeout)")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
     }
 
     private func logPath(_ id: TaskID) -> String {

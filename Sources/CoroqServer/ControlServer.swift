@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,18 +11,23 @@ import Glibc
 /// The Unix-socket control server: one child task per connection, requests answered in order.
 ///
 /// A connection's errors stay inside its own child task, so one bad client cannot take the server down.
-/// On graceful shutdown the listener closes first: the daemon stops taking work before it drains.
+/// On graceful shutdown it stops taking work without cutting off an answer: the listener closes, open
+/// waits end with `shutting_down`, idle connections are closed, and a request being handled is answered.
 final class ControlServer: Service {
     typealias Connection = NIOAsyncChannel<Frame, ByteBuffer>
     typealias Listener = NIOAsyncChannel<Connection, Never>
 
     private let listener: Listener
     private let dispatcher: RequestDispatcher
+    private let waiters: WaiterRegistry
     private let logger: Logger
+    /// Open connections, so shutdown can close their reading side.
+    private let connections = Mutex<(next: Int, open: [Int: any Channel])>((0, [:]))
 
-    init(listener: Listener, dispatcher: RequestDispatcher, logger: Logger) {
+    init(listener: Listener, dispatcher: RequestDispatcher, waiters: WaiterRegistry, logger: Logger) {
         self.listener = listener
         self.dispatcher = dispatcher
+        self.waiters = waiters
         self.logger = logger
     }
 
@@ -34,37 +40,51 @@ final class ControlServer: Service {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: path) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maximumFrameLength: maximumFrameLength)))
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    try Connection.framed(channel, maximumFrameLength: maximumFrameLength)
                 }
             }
     }
 
     func run() async throws {
         do {
-            try await cancelWhenGracefulShutdown {
+            try await withGracefulShutdownHandler {
                 try await withThrowingDiscardingTaskGroup { group in
-                    try await self.listener.executeThenClose { connections in
-                        for try await connection in connections {
+                    try await self.listener.executeThenClose { incoming in
+                        for try await connection in incoming {
                             group.addTask { await self.serve(connection) }
                         }
                     }
                 }
+            } onGracefulShutdown: {
+                self.stopTakingWork()
             }
         } catch where Task.isShuttingDownGracefully {
-            // Our own shutdown cancelled the accept loop: the listener is closed, as it should be. Returning
-            // normally lets the service group go on draining the scheduler instead of cancelling it.
+            // Closing the listener under the accept loop may surface as an error; it is the point.
         }
         logger.info("control socket closed: no new requests")
     }
 
+    private func stopTakingWork() {
+        listener.channel.close(promise: nil)
+        waiters.shutDown()
+        for channel in connections.withLock({ Array($0.open.values) }) {
+            channel.close(mode: .input, promise: nil)
+        }
+    }
+
     private func serve(_ connection: Connection) async {
+        let key = connections.withLock { state in
+            defer { state.next += 1 }
+            state.open[state.next] = connection.channel
+            return state.next
+        }
+        defer { _ = connections.withLock { $0.open.removeValue(forKey: key) } }
         do {
             try await connection.executeThenClose { frames, outbound in
                 let replier = Replier(outbound: outbound, logger: logger)
                 var session = RequestDispatcher.Session()
                 for try await frame in frames {
+                    if Task.isShuttingDownGracefully { break }
                     switch frame {
                     case .message(let bytes):
                         await dispatcher.handle(bytes, session: &session, replier: replier)

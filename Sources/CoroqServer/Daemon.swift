@@ -7,7 +7,7 @@ import Logging
 import ServiceLifecycle
 
 /// The daemon as a library: what `coroqd` runs, and what a user's own daemon runs with its own jobs.
-public struct Daemon {
+public struct Daemon: Sendable {
     public let configuration: DaemonConfiguration
     public var registry: JobRegistry
     private let logger: Logger
@@ -19,13 +19,16 @@ public struct Daemon {
         self.logger = logger
     }
 
-    /// Opens the database, recovers, binds the socket and serves until SIGTERM or SIGINT, then drains.
-    /// Throws `DaemonStartupError` (or the database's error) when it cannot start; nothing is changed then.
-    public func run() async throws {
+    /// Opens the database, recovers, binds the socket and serves until SIGTERM or SIGINT (or until the
+    /// calling task is cancelled), then drains. `onReady` is called once the socket accepts connections.
+    /// Throws `DaemonStartupError` (or the database's error) when it cannot start.
+    public func run(onReady: @Sendable () -> Void = {}) async throws {
         try FileManager.default.createDirectory(
             atPath: (configuration.databasePath as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let lock = try DaemonLock(path: configuration.databasePath + ".lock")
+        try FileManager.default.createDirectory(
+            atPath: configuration.logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = try openStore()
         let recovered = try await store.recoverInterrupted()
         if !recovered.isEmpty {
@@ -48,6 +51,7 @@ public struct Daemon {
         // Past the scheduler's own drain and a subprocess's SIGTERM→SIGKILL, a hung part is cancelled.
         groupConfiguration.maximumGracefulShutdownDuration = configuration.scheduler.shutdownGrace + .seconds(10)
         let group = ServiceGroup(configuration: groupConfiguration)
+        onReady()
         try await group.run()
         logger.notice("coroqd stopped")
         withExtendedLifetime(lock) {}
@@ -72,7 +76,7 @@ public struct Daemon {
         let scheduler = Scheduler(
             store: store, registry: registry, configuration: configuration.scheduler, logger: logger
         ) { record in
-            await waiters.finished(record)
+            waiters.finished(record)
             callbacks.enqueue(record)
         }
         let dispatcher = RequestDispatcher(
@@ -81,7 +85,7 @@ public struct Daemon {
             status: StatusHandler(store: store),
             jobNames: registry.names,
             maximumFrameLength: configuration.maximumFrameLength)
-        let server = ControlServer(listener: listener, dispatcher: dispatcher, logger: logger)
+        let server = ControlServer(listener: listener, dispatcher: dispatcher, waiters: waiters, logger: logger)
         return [callbacks, scheduler, server]
     }
 }

@@ -5,42 +5,55 @@ import Glibc
 
 /// Makes a socket path ready to bind without ever stealing it from a running daemon.
 enum SocketGuard {
-    /// Creates the parent directory (0700 when it is new). If a socket file exists: refuses when a daemon
-    /// answers on it, removes it when nobody does (a stale file left by a crash). Refuses any other file.
+    /// Creates the parent directory (0700 when it is new) and refuses one owned by another user (a shared
+    /// `/tmp` fallback could be pre-created by someone else). If a socket file exists: refuses when a
+    /// daemon answers on it or when it cannot tell, removes it only when the connection is refused (a
+    /// stale file left by a crash), and refuses any other kind of file.
     static func prepare(_ path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var directoryInfo = stat()
+        if stat(directory, &directoryInfo) == 0, directoryInfo.st_uid != getuid() {
+            throw DaemonStartupError(
+                "the socket directory \(directory) belongs to another user; choose another --socket")
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard info.st_mode & S_IFMT == S_IFSOCK else {
             throw DaemonStartupError("\(path) exists and is not a socket; remove it or choose another --socket")
         }
-        if isAnswering(path) {
+        switch probe(path) {
+        case 0:
             throw DaemonStartupError(
                 "another coroqd is already serving \(path); stop it first (coroq status talks to it)")
-        }
-        guard unlink(path) == 0 else {
-            throw DaemonStartupError("cannot remove stale socket \(path): \(String(cString: strerror(errno)))")
+        case ECONNREFUSED:
+            guard unlink(path) == 0 else {
+                throw DaemonStartupError("cannot remove stale socket \(path): \(String(cString: strerror(errno)))")
+            }
+        case let code:
+            throw DaemonStartupError(
+                "cannot tell whether a daemon serves \(path) (\(String(cString: strerror(code)))); remove it if none does")
         }
     }
 
-    /// True when something accepts connections on the Unix socket at `path`.
-    static func isAnswering(_ path: String) -> Bool {
+    /// Connects to the Unix socket at `path`: 0 when something accepts, else the `errno` of the failure.
+    private static func probe(_ path: String) -> Int32 {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
+        guard descriptor >= 0 else { return errno }
         defer { close(descriptor) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return ENAMETOOLONG }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
         }
-        return withUnsafePointer(to: &address) { pointer in
+        let result = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
+        return result == 0 ? 0 : errno
     }
 }

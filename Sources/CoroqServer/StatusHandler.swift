@@ -8,17 +8,14 @@ struct StatusHandler: Sendable {
     func status(_ params: StatusParams) async throws(RPCError) -> StatusResult {
         do {
             let counts = try await store.countsByState()
-            let tasks: [TaskRecord]
+            let tasks: [TaskInfo]
             if let id = params.id {
-                guard let record = try await store.task(TaskID(id)) else {
-                    throw RPCError(.taskNotFound, "no task with id \(id)")
-                }
-                tasks = [record]
+                tasks = [try await get(GetParams(id: id))]
             } else {
-                tasks = try await store.recentTasks(limit: max(0, params.limit ?? 50))
+                tasks = try await store.recentTasks(limit: max(0, params.limit ?? 50)).map(TaskInfo.init)
             }
             let allCounts = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
-            return StatusResult(counts: allCounts, tasks: tasks.map(TaskInfo.init))
+            return StatusResult(counts: allCounts, tasks: tasks)
         } catch let error as RPCError {
             throw error
         } catch {

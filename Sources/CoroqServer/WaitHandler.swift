@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqJSON
 import CoroqProtocol
 import Logging
 
@@ -10,11 +11,11 @@ struct WaitHandler: Sendable {
     let logger: Logger
 
     func wait(_ params: WaitParams, replier: Replier) async throws(RPCError) -> WaitResult {
-        if let timeout = params.timeout, !(timeout >= 0 && timeout.isFinite) {
-            throw RPCError(.invalidParams, "'timeout' must be a number of seconds, 0 or more")
+        if let timeout = params.timeout, !Seconds.isValid(timeout) {
+            throw RPCError(.invalidParams, "'timeout' must be a number of seconds from 0 to \(Int(Seconds.maximum))")
         }
         let ids = try await targets(params)
-        let (token, stream) = await waiters.register(ids)
+        let (token, stream) = waiters.register(ids)
         logger.debug("wait registered", metadata: ["tasks": "\(ids.count)", "timeout": "\(params.timeout.map { "\($0)" } ?? "none")"])
         let outcome: Result<WaitResult, RPCError>
         do {
@@ -22,7 +23,7 @@ struct WaitHandler: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        await waiters.unregister(token)
+        waiters.unregister(token)
         return try outcome.get()
     }
 
@@ -45,26 +46,33 @@ struct WaitHandler: Sendable {
         var done: [Int64] = []
         for record in records where record.state.isFinal {
             done.append(record.id.rawValue)
-            await replier.send(RPCNotification(method: taskFinishedNotification, params: TaskFinishedParams(task: TaskInfo(record))))
+            await push(record, replier)
         }
         guard !pending.isEmpty else { return WaitResult(done: done, pending: [], timedOut: false) }
         await withTaskGroup(of: Void.self) { group in
             if let timeout {
                 group.addTask {
                     do {
-                        try await Task.sleep(for: .seconds(timeout))
-                        await waiters.unregister(token)  // ends the stream below
+                        try await Task.sleep(for: Seconds.duration(timeout))
+                        waiters.unregister(token)  // ends the stream below
                     } catch {}
                 }
             }
             for await record in stream where pending.remove(record.id) != nil {
                 done.append(record.id.rawValue)
-                await replier.send(RPCNotification(method: taskFinishedNotification, params: TaskFinishedParams(task: TaskInfo(record))))
+                await push(record, replier)
                 if pending.isEmpty { break }
             }
             group.cancelAll()
         }
+        if !pending.isEmpty && (waiters.isShuttingDown || Task.isCancelled) {
+            throw RPCError(.shuttingDown, "coroqd is shutting down; the tasks still pending go on after it restarts")
+        }
         return WaitResult(done: done, pending: pending.map(\.rawValue).sorted(), timedOut: !pending.isEmpty)
+    }
+
+    private func push(_ record: TaskRecord, _ replier: Replier) async {
+        await replier.send(RPCNotification(method: taskFinishedNotification, params: TaskFinishedParams(task: TaskInfo(record))))
     }
 
     /// The given ids, or every unfinished task for `all`.

@@ -57,14 +57,8 @@ public struct SQLiteTaskStore: TaskStore {
 
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
         try await writer.write { db in
-            guard var record = try Self.fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
-            record.state = try record.state.applying(outcome.event)
-            switch outcome {
-            case .succeeded(let value): record.result = value
-            case .failed(let error): record.error = error
-            case .cancelled(let reason): record.error = TaskError(code: "cancelled", message: reason)
-            }
-            record.finishedAt = now
+            guard let current = try Self.fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
+            let record = try current.finishing(outcome, at: now)
             try db.execute(sql: """
                 UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
                     on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
@@ -113,11 +107,10 @@ public struct SQLiteTaskStore: TaskStore {
 
     private static func requeue(_ ids: [TaskID], in db: Database) throws {
         for id in ids {
-            guard let record = try fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
-            let state = try record.state.applying(.requeue)
+            guard let record = try fetch(id, in: db)?.requeued() else { throw TaskStoreError.notFound(id) }
             try db.execute(
                 sql: "UPDATE tasks SET state = ?, started_at = NULL WHERE id = ?",
-                arguments: [state.rawValue, id.rawValue])
+                arguments: [record.state.rawValue, id.rawValue])
         }
     }
 

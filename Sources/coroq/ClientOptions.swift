@@ -5,7 +5,7 @@ import Foundation
 
 /// Options every subcommand takes.
 struct ClientOptions: ParsableArguments {
-    @Option(help: "The daemon's control socket (default: $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock).")
+    @Option(help: "The daemon's control socket (default: $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock, else /tmp/coroq-UID/coroqd.sock).")
     var socket: String?
 
     @Flag(help: "Print JSON for scripts instead of text.")
@@ -23,6 +23,7 @@ struct ClientOptions: ParsableArguments {
             Output.error(error.description)
             switch error {
             case .daemonNotRunning, .connectionLost: throw ExitCodes.daemonUnavailable
+            case .rpc(let error) where error.knownCode == .shuttingDown: throw ExitCodes.daemonUnavailable
             case .rpc, .badResponse: throw ExitCodes.refused
             }
         }

@@ -7,7 +7,8 @@ struct Coroq: AsyncParsableCommand {
         commandName: "coroq",
         abstract: "Submit, wait for and inspect tasks run by the coroq daemon (coroqd).",
         discussion: """
-            The daemon's socket is --socket, else $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock.
+            The daemon's socket is --socket, else $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock, else \
+            /tmp/coroq-UID/coroqd.sock.
 
             EXIT CODES
               0   success (for wait: every task succeeded)

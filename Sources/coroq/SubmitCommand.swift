@@ -55,7 +55,7 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         switch job {
         case "sleep":
-            guard jobArguments.count == 1, let seconds = Double(jobArguments[0]) else {
+            guard jobArguments.count == 1, let seconds = Double(jobArguments[0]), Seconds.isValid(seconds) else {
                 throw ValidationError("usage: coroq submit sleep SECONDS (e.g. coroq submit sleep 1.5)")
             }
             return ["seconds": .double(seconds)]

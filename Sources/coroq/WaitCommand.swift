@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoroqClient
+import CoroqJSON
 import CoroqProtocol
 import Foundation
 
@@ -24,9 +25,9 @@ struct WaitCommand: AsyncParsableCommand {
     var timeout: Double?
 
     func validate() throws {
-        guard all != !ids.isEmpty else { throw ValidationError("give task ids or --all (not both)") }
-        if let timeout, !(timeout >= 0 && timeout.isFinite) {
-            throw ValidationError("--timeout must be a number of seconds, 0 or more")
+        guard all == ids.isEmpty else { throw ValidationError("give task ids or --all (not both)") }
+        if let timeout, !Seconds.isValid(timeout) {
+            throw ValidationError("--timeout must be a number of seconds from 0 to \(Int(Seconds.maximum))")
         }
     }
 

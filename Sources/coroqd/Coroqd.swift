@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoroqCore
+import CoroqJSON
 import CoroqProtocol
 import CoroqServer
 import Foundation
@@ -16,7 +17,7 @@ struct Coroqd: AsyncParsableCommand {
             """,
         version: coroqVersion)
 
-    @Option(help: "Control socket. Default: $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock.")
+    @Option(help: "Control socket. Default: $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock, else /tmp/coroq-UID/coroqd.sock.")
     var socket: String?
 
     @Option(help: "SQLite database. Default: $XDG_STATE_HOME/coroq/coroq.db, else ~/.local/state/coroq/coroq.db.")
@@ -37,8 +38,8 @@ struct Coroqd: AsyncParsableCommand {
     func validate() throws {
         guard maxFrameBytes >= 1024 else { throw ValidationError("--max-frame-bytes must be at least 1024") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be 1 or more") }
-        guard shutdownGrace >= 0, shutdownGrace.isFinite else {
-            throw ValidationError("--shutdown-grace must be 0 or more seconds")
+        guard Seconds.isValid(shutdownGrace) else {
+            throw ValidationError("--shutdown-grace must be a number of seconds from 0 to \(Int(Seconds.maximum))")
         }
     }
 
@@ -50,7 +51,7 @@ struct Coroqd: AsyncParsableCommand {
             socketPath: SocketLocation.resolve(explicit: socket, environment: environment),
             databasePath: db ?? DaemonConfiguration.defaultDatabasePath(environment: environment),
             scheduler: Scheduler.Configuration(
-                concurrencyLimit: concurrency, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000))),
+                concurrencyLimit: concurrency, shutdownGrace: Seconds.duration(shutdownGrace)),
             maximumFrameLength: maxFrameBytes)
         do {
             try await Daemon(configuration: configuration, logger: logger).run()

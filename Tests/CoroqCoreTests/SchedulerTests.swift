@@ -6,11 +6,61 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// Counts how many attempts run at once, and blocks them until released.
+/// Attempts of the `gated` job announce that they started and then wait until the gate opens; the gate
+/// also counts how many ran at once.
 final class Gate: Sendable {
-    let running = Atomic<Int>(0)
-    let peak = Atomic<Int>(0)
-    let released = Atomic<Bool>(false)
+    let started: AsyncStream<TaskID>
+    private let startedSink: AsyncStream<TaskID>.Continuation
+    private struct State {
+        var open = false
+        var waiters: [TaskID: CheckedContinuation<Void, Never>] = [:]
+        var running = 0
+        var peak = 0
+    }
+    private let state = Mutex(State())
+
+    init() { (started, startedSink) = AsyncStream.makeStream(of: TaskID.self) }
+
+    var peak: Int { state.withLock(\.peak) }
+
+    /// Counts the attempt, announces it, and returns when the gate opens or the attempt is cancelled.
+    func enter(_ id: TaskID) async {
+        state.withLock { state in
+            state.running += 1
+            state.peak = max(state.peak, state.running)
+        }
+        startedSink.yield(id)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let proceed = state.withLock { state in
+                    if !state.open && !Task.isCancelled { state.waiters[id] = continuation }
+                    return state.open || Task.isCancelled
+                }
+                if proceed { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+        }
+        state.withLock { $0.running -= 1 }
+    }
+
+    func open() {
+        let waiters = state.withLock { state in
+            state.open = true
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits until `count` attempts have started.
+    func waitForStarts(_ count: Int) async {
+        var seen = 0
+        for await _ in started {
+            seen += 1
+            if seen == count { return }
+        }
+    }
 }
 
 private struct GatedJob: JobDefinition {
@@ -18,12 +68,8 @@ private struct GatedJob: JobDefinition {
     let gate: Gate
 
     func run(_ arguments: JSONValue, context: JobContext) async throws -> Int {
-        let now = gate.running.add(1, ordering: .relaxed).newValue
-        _ = gate.peak.max(now, ordering: .relaxed)
-        defer { gate.running.subtract(1, ordering: .relaxed) }
-        while !gate.released.load(ordering: .relaxed) {
-            try await Task.sleep(for: .milliseconds(2))
-        }
+        await gate.enter(context.taskID)
+        try Task.checkCancellation()
         return Int(context.taskID.rawValue)
     }
 }
@@ -52,7 +98,8 @@ struct Completions {
     }
 }
 
-@Suite struct SchedulerTests {
+@Suite(.timeLimit(.minutes(1)))
+struct SchedulerTests {
     let gate = Gate()
     let store: any TaskStore = InMemoryTaskStore()
     let completions = Completions()
@@ -74,20 +121,21 @@ struct Completions {
         _ = try await store.submit(Array(repeating: NewTask(job: "gated"), count: 10), at: Date())
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await scheduler.run() }
-            while gate.running.load(ordering: .relaxed) < 4 { try await Task.sleep(for: .milliseconds(1)) }
-            #expect(try await store.countsByState()[.running] == 4)
-            gate.released.store(true, ordering: .relaxed)
+            await gate.waitForStarts(4)
+            let counts = try await store.countsByState()
+            #expect(counts == [.running: 4, .queued: 6])
+            gate.open()
             let finished = await completions.next(10)
             #expect(Set(finished.map(\.id.rawValue)) == Set(1...10))
             #expect(finished.allSatisfy { $0.state == .succeeded && $0.result == .int($0.id.rawValue) })
             group.cancelAll()
         }
-        #expect(gate.peak.load(ordering: .relaxed) == 4)
+        #expect(gate.peak == 4)
     }
 
     @Test func aSubmitWakesAnIdleScheduler() async throws {
         let scheduler = makeScheduler(limit: 8)
-        gate.released.store(true, ordering: .relaxed)
+        gate.open()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await scheduler.run() }
             _ = try await store.submit([NewTask(job: "gated"), NewTask(job: "failing")], at: Date())
@@ -102,19 +150,15 @@ struct Completions {
     @Test func shutdownPutsCutOffAttemptsBackInTheQueue() async throws {
         let scheduler = makeScheduler(limit: 8, grace: .milliseconds(50))
         _ = try await store.submit([NewTask(job: "gated"), NewTask(job: "gated")], at: Date())
-        let (trigger, triggerSink) = AsyncStream.makeStream(of: Void.self)
         let group = ServiceGroup(configuration: .init(services: [scheduler], logger: Logger(label: "test")))
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
-            tasks.addTask {
-                for await _ in trigger { await group.triggerGracefulShutdown() }
-            }
-            while gate.running.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(1)) }
-            triggerSink.yield()
-            triggerSink.finish()
+            await gate.waitForStarts(2)
+            await group.triggerGracefulShutdown()
         }
         let records = try await store.tasks([TaskID(1), TaskID(2)])
         #expect(records.map(\.state) == [.queued, .queued])
         #expect(records.map(\.attempts) == [1, 1])
+        #expect(records.allSatisfy { $0.startedAt == nil && $0.error == nil })
     }
 }

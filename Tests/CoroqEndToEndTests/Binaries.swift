@@ -13,14 +13,18 @@ enum Binaries {
     static var coroq: FilePath { FilePath("\(directory)/coroq") }
 }
 
-/// A fresh directory for one test's socket, database and files.
-struct TestDirectory: Sendable {
+/// A fresh directory for one test's socket, database and files, removed when the test is done.
+final class TestDirectory: Sendable {
     let path: String
 
     init() {
         // Short: a Unix socket path must fit in 108 bytes.
         path = "/tmp/coroq-e2e-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     var socket: String { "\(path)/coroqd.sock" }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A plain blocking Unix-socket connection speaking newline-delimited text: what `socat` does.
-final class RawConnection {
+final class RawConnection: @unchecked Sendable {  // used by one test at a time
     private let descriptor: Int32
     private var buffered: [UInt8] = []
 
@@ -32,8 +32,18 @@ final class RawConnection {
         }
     }
 
-    /// The next line, parsed as a JSON object.
-    func receive() throws -> [String: Any] {
+    /// The next line, parsed as a JSON object. The blocking read runs on a Dispatch thread, so it never
+    /// holds one of the (two, here) threads that run the tests' async code.
+    func receive() async throws -> [String: Any] {
+        let line: Data = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.receiveLine() })
+            }
+        }
+        return try JSONSerialization.jsonObject(with: line) as! [String: Any]
+    }
+
+    private func receiveLine() throws -> Data {
         while !buffered.contains(UInt8(ascii: "\n")) {
             var chunk = [UInt8](repeating: 0, count: 65536)
             let count = read(descriptor, &chunk, chunk.count)
@@ -43,7 +53,7 @@ final class RawConnection {
         let newline = buffered.firstIndex(of: UInt8(ascii: "\n"))!
         let line = Data(buffered[..<newline])
         buffered.removeFirst(newline + 1)
-        return try JSONSerialization.jsonObject(with: line) as! [String: Any]
+        return line
     }
 }
 

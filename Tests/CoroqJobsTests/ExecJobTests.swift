@@ -2,9 +2,11 @@ import CoroqCore
 import CoroqJSON
 import CoroqJobs
 import Foundation
+import Subprocess
 import Testing
 
-@Suite struct ExecJobTests {
+@Suite(.timeLimit(.minutes(1)))
+struct ExecJobTests {
     let logs = temporaryDirectory()
 
     func run(_ argv: [String], tailBytes: Int = 4096) async throws -> ExecJob.Output {
@@ -43,12 +45,14 @@ import Testing
         #expect(logged.hasPrefix("1\n2\n3\n") && logged.hasSuffix("2000\n"))
     }
 
-    @Test func aMissingCommandIsATypedError() async throws {
-        await #expect(throws: TaskError.self) { try await run(["/nonexistent/command"]) }
+    @Test(arguments: ["/nonexistent/command", "no-such-command-coroq"])
+    func aMissingCommandIsATypedError(command: String) async throws {
         do {
-            _ = try await run(["no-such-command-coroq"])
+            _ = try await run([command])
+            Issue.record("a command that does not exist must fail the task")
         } catch let error as TaskError {
             #expect(error.code == "spawn_failed")
+            #expect(error.message.hasPrefix("could not start '\(command)'"))
         }
     }
 
@@ -56,32 +60,33 @@ import Testing
         #expect(throws: InvalidArguments.self) { try ExecJob(logDirectory: logs).validate(.init(argv: [])) }
     }
 
-    /// Cancelling the task kills the whole process group: a grandchild does not outlive it.
+    /// Cancelling the task kills the whole process group: a grandchild does not outlive it. The grandchild
+    /// holds a FIFO's writing end: the reader sees "alive" when it runs, and end-of-file when it dies.
     @Test func cancellingKillsTheWholeProcessGroup() async throws {
-        let pidFile = "\(logs)/grandchild.pid"
+        let fifo = "\(logs)/grandchild.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
         let job = ExecJob(logDirectory: logs, terminationGrace: .milliseconds(200))
         let attempt = Task {
-            try await job.run(.init(argv: ["sh", "-c", "sleep 30 & echo $! > \(pidFile); wait"]), context: makeContext(8))
+            try await job.run(.init(argv: ["sh", "-c", "(echo alive; exec sleep 30) > \(fifo) & wait"]), context: makeContext(8))
         }
-        var pid: Int32?
-        while pid == nil {
-            try await Task.sleep(for: .milliseconds(10))
-            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let clock = ContinuousClock()
+        let reader = try await Subprocess.run(
+            .path("/bin/cat"), arguments: [fifo], input: .none, output: .sequence, error: .discarded
+        ) { execution in
+            var lines: [String] = []
+            var cancelledAt: ContinuousClock.Instant?
+            for try await line in execution.standardOutput.strings() {
+                lines.append(line)
+                cancelledAt = clock.now
+                attempt.cancel()
+            }
+            return (lines, cancelledAt.map { clock.now - $0 })
         }
-        #expect(kill(pid!, 0) == 0)
-        attempt.cancel()
-        _ = await attempt.result
-        // The group got SIGTERM; give the kernel a moment to reap the orphan (adopted by init).
-        var alive = true
-        for _ in 0..<200 where alive {
-            alive = kill(pid!, 0) == 0 && !isZombie(pid!)
-            if alive { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        #expect(!alive, "the grandchild \(pid!) survived the cancellation")
-    }
-
-    private func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
-        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+        let (lines, deathAfterCancel) = reader.closureResult
+        #expect(lines == ["alive\n"] || lines == ["alive"])
+        // SIGTERM to the group, SIGKILL 0.2 s later at most; the grandchild would otherwise live 30 s.
+        #expect(try #require(deathAfterCancel) < .seconds(5))
+        let result = await attempt.result
+        #expect(throws: TaskError.self) { try result.get() }
     }
 }

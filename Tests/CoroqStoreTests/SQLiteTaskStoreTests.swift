@@ -6,7 +6,8 @@ import Testing
 
 /// What only the SQLite store can show: durability across reopening, and what is on disk.
 @Suite struct SQLiteTaskStoreTests {
-    let path = TemporaryDirectory().path + "/coroq.db"
+    let directory = TemporaryDirectory()
+    var path: String { directory.path + "/coroq.db" }
     let t0 = Date(timeIntervalSince1970: 1_000_000)
 
     @Test func aReopenedDatabaseRecoversRunningTasks() async throws {

@@ -13,14 +13,21 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     func make() throws -> any TaskStore {
         switch self {
         case .memory: InMemoryTaskStore()
-        case .sqlite: try SQLiteTaskStore.open(path: TemporaryDirectory().path + "/coroq.db")
+        case .sqlite: try SQLiteTaskStore.open(path: TemporaryDirectory.shared.path + "/\(UUID().uuidString).db")
         }
     }
 }
 
-/// A fresh directory under the system's temporary directory.
-struct TemporaryDirectory {
+/// A fresh directory under the system's temporary directory, removed when the test is done.
+final class TemporaryDirectory: Sendable {
+    /// One directory for the conformance suite's databases, removed at exit.
+    static let shared = TemporaryDirectory()
+
     let path: String
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
 
     init() {
         path = FileManager.default.temporaryDirectory

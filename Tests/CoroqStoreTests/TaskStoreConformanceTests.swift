@@ -71,6 +71,8 @@ import Testing
         _ = try await store.finish(TaskID(1), outcome: .succeeded(.null), at: t0)
         #expect(try await store.recoverInterrupted() == [TaskID(2)])
         #expect(try await store.unfinishedTaskIDs() == [TaskID(2), TaskID(3)])
+        let requeued = try #require(try await store.task(TaskID(2)))
+        #expect(requeued.state == .queued && requeued.attempts == 1 && requeued.startedAt == nil)
         let again = try await store.claim(limit: 1, at: t0)
         #expect(again.map(\.id) == [TaskID(2)] && again[0].attempts == 2)
     }

@@ -1,0 +1,18 @@
+/// Limits for a number of seconds given by a user (a sleep, a timeout, a grace period).
+public enum Seconds {
+    /// About 31 years. `Duration` and `Task.sleep` trap on values far above this (near 9.2e18 s), so every
+    /// user-given duration is checked against it before it reaches them.
+    public static let maximum: Double = 1e9
+
+    /// True for a finite number from 0 to `maximum`.
+    public static func isValid(_ value: Double) -> Bool {
+        value.isFinite && value >= 0 && value <= maximum
+    }
+
+    /// The value as a `Duration`, clamped to 0…`maximum` (a stored value from an older build, or a
+    /// deadline computed from the clock, can fall outside).
+    public static func duration(_ value: Double) -> Duration {
+        guard value.isFinite else { return value > 0 ? .seconds(maximum) : .zero }
+        return .seconds(min(max(value, 0), maximum))
+    }
+}
