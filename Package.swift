@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "coroqd",
             dependencies: [
-                "CoroqServer", "CoroqJSON",
+                "CoroqServer", "CoroqStore", "CoroqJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -4,9 +4,12 @@ import Foundation
 /// The reference `TaskStore`: the same contract as the SQLite store, kept in memory. For tests.
 public actor InMemoryTaskStore: TaskStore {
     private var records: [TaskID: TaskRecord] = [:]
+    private var attemptsByTask: [TaskID: [AttemptRecord]] = [:]
+    private var callbackRunsByTask: [TaskID: [CallbackRun]] = [:]
     private var pendingCallbackIDs: Set<TaskID> = []
     private var checkpoints: [TaskID: [String: JSONValue]] = [:]
     private var lastID: Int64 = 0
+    private var boot: Int64 = 0
 
     public init() {}
 
@@ -15,7 +18,7 @@ public actor InMemoryTaskStore: TaskStore {
             lastID += 1
             let record = TaskRecord(
                 id: TaskID(lastID), job: new.job, arguments: new.arguments, state: .queued,
-                onDone: new.onDone, createdAt: now)
+                onDone: new.onDone, repeatable: new.repeatable, createdAt: now)
             records[record.id] = record
             return record
         }
@@ -29,6 +32,8 @@ public actor InMemoryTaskStore: TaskStore {
             record.attempts += 1
             record.startedAt = now
             records[id] = record
+            attemptsByTask[id, default: []].append(
+                AttemptRecord(taskID: id, number: record.attempts, boot: boot, startedAt: now))
             return record
         }
     }
@@ -37,29 +42,48 @@ public actor InMemoryTaskStore: TaskStore {
         guard let current = records[id] else { throw TaskStoreError.notFound(id) }
         let record = try current.finishing(outcome, at: now)
         records[id] = record
+        if current.state == .running { closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now) }
         if record.onDone != nil { pendingCallbackIDs.insert(id) }
         return record
     }
 
-    public func requeue(_ ids: [TaskID]) throws {
-        for id in ids {
-            guard let record = records[id] else { throw TaskStoreError.notFound(id) }
-            records[id] = try record.requeued()
+    public func requeue(_ ids: [TaskID], at now: Date) throws {
+        for id in ids { try cutOff(id, event: .requeue, attempt: .requeued, at: now) }
+    }
+
+    public func retry(_ id: TaskID, at now: Date) throws -> TaskRecord {
+        guard let record = try records[id]?.applying(.retry) else { throw TaskStoreError.notFound(id) }
+        records[id] = record
+        return record
+    }
+
+    public func startBoot(at now: Date) throws -> BootRecovery {
+        boot += 1
+        var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
+        for record in records.values.filter({ $0.state == .running }).sorted(by: { $0.id < $1.id }) {
+            try cutOff(record.id, event: record.repeatable ? .requeue : .interrupt, attempt: .interrupted, at: now)
+            if record.repeatable { recovery.requeued.append(record.id) } else { recovery.interrupted.append(record.id) }
         }
+        return recovery
     }
 
-    public func recoverInterrupted() throws -> [TaskID] {
-        let ids = records.values.filter { $0.state == .running }.map(\.id).sorted()
-        try requeue(ids)
-        return ids
+    public func recordCallbackRun(_ run: CallbackRun) {
+        callbackRunsByTask[run.taskID, default: []].append(run)
+        pendingCallbackIDs.remove(run.taskID)
     }
 
-    public func markCallbackFired(_ id: TaskID, succeeded: Bool) {
-        pendingCallbackIDs.remove(id)
-    }
-
-    public func pendingCallbacks() -> [TaskRecord] {
-        pendingCallbackIDs.sorted().compactMap { records[$0] }
+    public func clean(finishedBefore cutoff: Date, states: Set<TaskState>) -> [TaskID] {
+        let doomed = records.values.filter { record in
+            record.state.isFinal && states.contains(record.state) && (record.finishedAt.map { $0 < cutoff } ?? false)
+        }.map(\.id).sorted()
+        for id in doomed {
+            records[id] = nil
+            attemptsByTask[id] = nil
+            callbackRunsByTask[id] = nil
+            checkpoints[id] = nil
+            pendingCallbackIDs.remove(id)
+        }
+        return doomed
     }
 
     public func checkpoint(_ task: TaskID, key: String, proposed: JSONValue) -> JSONValue {
@@ -68,10 +92,26 @@ public actor InMemoryTaskStore: TaskStore {
         return proposed
     }
 
+    private func cutOff(_ id: TaskID, event: TaskEvent, attempt outcome: AttemptOutcome, at now: Date) throws {
+        guard let current = records[id] else { throw TaskStoreError.notFound(id) }
+        records[id] = try current.applying(event)
+        closeAttempt(of: current, as: outcome, error: nil, at: now)
+    }
+
+    private func closeAttempt(of task: TaskRecord, as outcome: AttemptOutcome, error: TaskError?, at now: Date) {
+        guard let index = attemptsByTask[task.id]?.lastIndex(where: { $0.number == task.attempts && $0.finishedAt == nil })
+        else { return }
+        attemptsByTask[task.id]![index].finishedAt = now
+        attemptsByTask[task.id]![index].outcome = outcome
+        attemptsByTask[task.id]![index].error = error
+    }
+
+    // MARK: Reads
+
     public func task(_ id: TaskID) -> TaskRecord? { records[id] }
 
     public func tasks(_ ids: [TaskID]) -> [TaskRecord] {
-        ids.sorted().compactMap { records[$0] }
+        Set(ids).sorted().compactMap { records[$0] }
     }
 
     public func recentTasks(limit: Int) -> [TaskRecord] {
@@ -79,10 +119,18 @@ public actor InMemoryTaskStore: TaskStore {
     }
 
     public func unfinishedTaskIDs() -> [TaskID] {
-        records.values.filter { !$0.state.isFinal }.map(\.id).sorted()
+        records.values.filter { $0.state == .queued || $0.state == .running }.map(\.id).sorted()
     }
 
     public func countsByState() -> [TaskState: Int] {
         records.values.reduce(into: [:]) { counts, record in counts[record.state, default: 0] += 1 }
+    }
+
+    public func attempts(of id: TaskID) -> [AttemptRecord] { attemptsByTask[id] ?? [] }
+
+    public func callbackRuns(of id: TaskID) -> [CallbackRun] { callbackRunsByTask[id] ?? [] }
+
+    public func pendingCallbacks() -> [TaskRecord] {
+        pendingCallbackIDs.sorted().compactMap { records[$0] }
     }
 }

@@ -18,6 +18,10 @@ public protocol JobDefinition: Sendable {
     /// The name tasks use to refer to this job.
     var name: String { get }
 
+    /// False for a job that must never run twice (it sends money, it is not idempotent): a task of it cut
+    /// off by a crash becomes `interrupted` for a person to decide, instead of running again. Default true.
+    var isRepeatSafe: Bool { get }
+
     /// Rejects arguments that decode but make no sense (a negative sleep). Called at submit.
     func validate(_ arguments: Arguments) throws(InvalidArguments)
 
@@ -27,6 +31,7 @@ public protocol JobDefinition: Sendable {
 
 extension JobDefinition {
     public func validate(_ arguments: Arguments) throws(InvalidArguments) {}
+    public var isRepeatSafe: Bool { true }
 }
 
 /// Arguments that a job cannot accept; the message says what is wrong.

@@ -27,6 +27,11 @@ public struct JobRegistry: Sendable {
         }
     }
 
+    /// Whether tasks of `job` may run again after a crash cut them off (true for an unknown job).
+    public func isRepeatSafe(job: String) -> Bool {
+        jobs[job]?.isRepeatSafe ?? true
+    }
+
     /// Runs one attempt of `job` and returns its result as JSON.
     func run(job: String, arguments: JSONValue, context: JobContext) async throws -> JSONValue {
         guard let registered = jobs[job] else {
@@ -55,8 +60,10 @@ public enum SubmitRejection: Error, Equatable, CustomStringConvertible {
 private struct RegisteredJob: Sendable {
     let validate: @Sendable (JSONValue) throws(InvalidArguments) -> Void
     let run: @Sendable (JSONValue, JobContext) async throws -> JSONValue
+    let isRepeatSafe: Bool
 
     init<Job: JobDefinition>(_ job: Job) {
+        isRepeatSafe = job.isRepeatSafe
         validate = { (json: JSONValue) throws(InvalidArguments) in
             try job.validate(try Self.decode(Job.Arguments.self, from: json))
         }

@@ -4,29 +4,39 @@ import Logging
 
 extension Scheduler {
     /// Runs one attempt of a claimed task and records how it ended.
-    func attempt(_ record: TaskRecord) async {
+    func attempt(_ record: TaskRecord, control: AttemptControl) async {
         var logger = self.logger
         logger[metadataKey: "task"] = "\(record.id)"
         logger.debug("started", metadata: ["job": "\(record.job)", "attempt": "\(record.attempts)"])
         let context = JobContext(taskID: record.id, attempt: record.attempts, logger: logger, checkpoints: store)
-        let outcome = await Self.decideOutcome {
-            try await self.registry.run(job: record.job, arguments: record.arguments, context: context)
+        var outcome = await Self.decideOutcome {
+            try await control.run {
+                try await self.registry.run(job: record.job, arguments: record.arguments, context: context)
+            }
         }
-        defer { eventSink.yield(.attemptEnded) }
-        if Task.isCancelled, case .failed = outcome {
+        defer { eventSink.yield(.attemptEnded(record.id)) }
+        if let reason = control.cancelReason, !outcome.isSuccess {
+            outcome = .cancelled(reason: reason)
+        } else if Task.isCancelled, case .failed = outcome {
             // Cut off by shutdown (a cancelled subprocess reports SIGKILL, a sleep throws): not the task's
             // own failure. It runs again after the restart.
-            if await recordDurably(logger, { try await self.store.requeue([record.id]) }) != nil {
+            if await recordDurably(logger, { try await self.store.requeue([record.id], at: self.now()) }) != nil {
                 logger.info("interrupted by shutdown, back in the queue")
             }
+            control.resolve(.failure(TaskStoreError(.storage, "coroqd is shutting down; task \(record.id) goes back to the queue")))
             return
         }
+        let final = outcome
         let finished = await recordDurably(logger) {
-            try await self.store.finish(record.id, outcome: outcome, at: self.now())
+            try await self.store.finish(record.id, outcome: final, at: self.now())
         }
-        guard let finished else { return }
+        guard let finished else {
+            control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) could not be recorded")))
+            return
+        }
         logger.info("finished", metadata: ["state": "\(finished.state.rawValue)"])
         await onFinished(finished)
+        control.resolve(.success(finished))
     }
 
     /// Writes an attempt's end to the store, retrying while the store fails (a full disk, a lock held

@@ -33,9 +33,10 @@ public final class Scheduler: Service {
 
     enum Event: Sendable {
         case wake
-        case attemptEnded
+        case attemptEnded(TaskID)
         case drain
         case drainDeadline
+        case cancel(TaskID, reason: String, CheckedContinuation<TaskRecord, any Error>)
     }
 
     let store: any TaskStore
@@ -71,6 +72,13 @@ public final class Scheduler: Service {
         }
     }
 
+    /// Cancels a task: a running attempt is cancelled (an `exec` child gets SIGTERM, then SIGKILL) and the
+    /// task is recorded `cancelled`; a queued or interrupted task is recorded `cancelled` at once. Returns
+    /// the task once its outcome is committed. Throws `TaskTransitionError` for a task already finished.
+    public func cancel(_ id: TaskID, reason: String) async throws -> TaskRecord {
+        try await withCheckedThrowingContinuation { eventSink.yield(.cancel(id, reason: reason, $0)) }
+    }
+
     public func run() async {
         await withGracefulShutdownHandler {
             await self.runLoop()
@@ -81,7 +89,7 @@ public final class Scheduler: Service {
 
     private func runLoop() async {
         await withDiscardingTaskGroup { group in
-            var running = 0
+            var running: [TaskID: AttemptControl] = [:]
             var draining = false
             // False once a claim came back short: the queue is empty until the next wake (a submit).
             var queueMayHaveMore = false
@@ -91,41 +99,48 @@ public final class Scheduler: Service {
                 case .wake:
                     wakePending.store(false, ordering: .releasing)
                     queueMayHaveMore = true
-                case .attemptEnded:
-                    running -= 1
+                case .attemptEnded(let id):
+                    running[id] = nil
+                case .cancel(let id, let reason, let waiter):
+                    if let control = running[id] {
+                        control.requestCancel(reason: reason, waiter: waiter)
+                    } else {
+                        // Not running: nothing else can touch it meanwhile, since claims happen only here.
+                        waiter.resume(with: await cancelWaiting(id, reason: reason))
+                    }
                 case .drain where !draining:
                     draining = true
-                    logger.info("shutting down: no new tasks start", metadata: ["running": "\(running)"])
+                    logger.info("shutting down: no new tasks start", metadata: ["running": "\(running.count)"])
                     group.addTask { await self.signal(.drainDeadline, after: self.configuration.shutdownGrace) }
                 case .drain:
                     break
                 case .drainDeadline:
                     logger.notice("shutdown grace over: cancelling running tasks, they go back to the queue",
-                                  metadata: ["running": "\(running)"])
+                                  metadata: ["running": "\(running.count)"])
                     group.cancelAll()
                 }
                 if draining {
-                    if running == 0 { break }
+                    if running.isEmpty { break }
                     continue
                 }
-                let slots = configuration.concurrencyLimit - running
+                let slots = configuration.concurrencyLimit - running.count
                 guard queueMayHaveMore, slots > 0 else { continue }
                 let started = await startQueuedTasks(slots: slots, in: &group)
-                running += started.count
+                running.merge(started.controls) { _, new in new }
                 queueMayHaveMore = !started.queueExhausted
             }
             group.cancelAll()  // only timers can be left
         }
     }
 
-    /// Claims up to `slots` queued tasks and starts an attempt for each. Returns how many started, and
+    /// Claims up to `slots` queued tasks and starts an attempt for each. Returns the attempts started, and
     /// whether the queue ran out before the slots did.
     private func startQueuedTasks(
         slots: Int, in group: inout DiscardingTaskGroup
-    ) async -> (count: Int, queueExhausted: Bool) {
-        var started = 0
-        while started < slots {
-            let wanted = min(slots - started, configuration.claimBatchSize)
+    ) async -> (controls: [TaskID: AttemptControl], queueExhausted: Bool) {
+        var started: [TaskID: AttemptControl] = [:]
+        while started.count < slots {
+            let wanted = min(slots - started.count, configuration.claimBatchSize)
             let claimed: [TaskRecord]
             do {
                 claimed = try await store.claim(limit: wanted, at: now())
@@ -135,12 +150,25 @@ public final class Scheduler: Service {
                 return (started, true)
             }
             for record in claimed {
-                group.addTask { await self.attempt(record) }
+                let control = AttemptControl()
+                started[record.id] = control
+                group.addTask { await self.attempt(record, control: control) }
             }
-            started += claimed.count
             if claimed.count < wanted { return (started, true) }
         }
         return (started, false)
+    }
+
+    /// Cancels a task that is not running (queued or interrupted) and fires its done-callbacks.
+    private func cancelWaiting(_ id: TaskID, reason: String) async -> Result<TaskRecord, any Error> {
+        do {
+            let record = try await store.finish(id, outcome: .cancelled(reason: reason), at: now())
+            logger.info("cancelled", metadata: ["task": "\(id)"])
+            await onFinished(record)
+            return .success(record)
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func signal(_ event: Event, after delay: Duration) async {

@@ -11,6 +11,10 @@ public enum TaskEvent: Sendable, Equatable {
     case cancel
     /// The attempt was cut off by a daemon shutdown or crash; the task goes back to the queue.
     case requeue
+    /// The attempt was cut off by a crash and the job is not safe to repeat: a person decides.
+    case interrupt
+    /// A person sends an interrupted task back to the queue.
+    case retry
 }
 
 extension TaskState {
@@ -23,7 +27,10 @@ extension TaskState {
         case (.running, .fail): return .failed
         case (.running, .cancel): return .cancelled
         case (.running, .requeue): return .queued
-        case (.queued, _), (.running, _), (.succeeded, _), (.failed, _), (.cancelled, _):
+        case (.running, .interrupt): return .interrupted
+        case (.interrupted, .retry): return .queued
+        case (.interrupted, .cancel): return .cancelled
+        case (.queued, _), (.running, _), (.interrupted, _), (.succeeded, _), (.failed, _), (.cancelled, _):
             throw TaskTransitionError(from: self, event: event)
         }
     }

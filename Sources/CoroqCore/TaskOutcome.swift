@@ -15,6 +15,11 @@ public enum TaskOutcome: Sendable, Equatable {
         }
     }
 
+    public var isSuccess: Bool {
+        if case .succeeded = self { return true }
+        return false
+    }
+
     /// The event that records this outcome.
     public var event: TaskEvent {
         switch self {

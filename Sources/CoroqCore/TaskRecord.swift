@@ -15,15 +15,18 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     public var error: TaskError?
     /// Shell command run when the future completes.
     public var onDone: String?
+    /// False for a task that must not run twice: cut off by a crash, it becomes `interrupted`.
+    public var repeatable: Bool
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
 
     public init(
         id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
-        result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil,
+        result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil, repeatable: Bool = true,
         createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil
     ) {
+        self.repeatable = repeatable
         self.id = id
         self.job = job
         self.arguments = arguments
@@ -51,18 +54,19 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
         return record
     }
 
-    /// This task back in the queue after an attempt was cut off; its attempt count is kept.
-    public func requeued() throws(TaskTransitionError) -> TaskRecord {
+    /// This task after its attempt was cut off (`requeue` or `interrupt`), or after a person retried it
+    /// (`retry`); its attempt count is kept.
+    public func applying(_ event: TaskEvent) throws(TaskTransitionError) -> TaskRecord {
         var record = self
-        record.state = try state.applying(.requeue)
-        record.startedAt = nil
+        record.state = try state.applying(event)
+        if record.state == .queued { record.startedAt = nil }
         return record
     }
 
     /// The outcome of a finished task, nil while it is queued or running.
     public var outcome: TaskOutcome? {
         switch state {
-        case .queued, .running: nil
+        case .queued, .running, .interrupted: nil
         case .succeeded: .succeeded(result ?? .null)
         case .failed: .failed(error ?? TaskError(code: "unknown", message: "failed"))
         case .cancelled: .cancelled(reason: error?.message ?? "cancelled")
@@ -75,10 +79,12 @@ public struct NewTask: Sendable, Equatable {
     public var job: String
     public var arguments: JSONValue
     public var onDone: String?
+    public var repeatable: Bool
 
-    public init(job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil) {
+    public init(job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil, repeatable: Bool = true) {
         self.job = job
         self.arguments = arguments
         self.onDone = onDone
+        self.repeatable = repeatable
     }
 }

@@ -2,9 +2,11 @@
 ///
 /// ```
 ///  queued ──claim──▶ running ──succeed──▶ succeeded
-///    │  ▲              │ │ └───fail─────▶ failed
-///    │  └───requeue────┘ └───cancel────▶ cancelled
-///    └──────────────cancel─────────────▶ cancelled
+///   │ ▲ ▲              │ │ │ └───fail────▶ failed
+///   │ │ └───requeue────┘ │ └────cancel───▶ cancelled
+///   │ │                  interrupt (crash, job not safe to repeat)
+///   │ └─────retry──── interrupted ─cancel─▶ cancelled
+///   └────────────────cancel───────────────▶ cancelled
 /// ```
 public enum TaskState: String, Codable, Sendable, CaseIterable {
     /// Waiting for a free slot.
@@ -17,11 +19,14 @@ public enum TaskState: String, Codable, Sendable, CaseIterable {
     case failed
     /// Stopped by a person or program before it finished.
     case cancelled
+    /// Was running when the daemon died, and its job is not safe to repeat: a person decides
+    /// (`coroq retry` or `coroq cancel`).
+    case interrupted
 
     /// True once the task's future has completed; a final state never changes again.
     public var isFinal: Bool {
         switch self {
-        case .queued, .running: false
+        case .queued, .running, .interrupted: false
         case .succeeded, .failed, .cancelled: true
         }
     }

@@ -1,7 +1,8 @@
 import CoroqJSON
 import Foundation
 
-/// Durable storage of tasks, in lifecycle verbs. Each method that changes state is one transaction.
+/// Durable storage of tasks, in lifecycle verbs. Each method that changes state is one transaction (or
+/// one savepoint of a group-committed one): all of it or none.
 ///
 /// Two implementations: `SQLiteTaskStore` (the daemon's) and `InMemoryTaskStore` (the reference, for
 /// tests); one conformance suite runs against both.
@@ -9,26 +10,33 @@ public protocol TaskStore: CheckpointStore {
     /// Stores new tasks as `queued`, all or none, and returns them with their ids, in order.
     func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord]
 
-    /// Moves up to `limit` queued tasks, oldest first, to `running`, counting an attempt for each.
+    /// Moves up to `limit` queued tasks, oldest first, to `running`, and opens an attempt for each in the
+    /// current daemon start.
     func claim(limit: Int, at now: Date) async throws -> [TaskRecord]
 
-    /// Records a task's outcome once. Throws `TaskTransitionError` when the task is already final, and
-    /// `TaskStoreError.notFound` for an unknown id. When the task has an on-done command, it is marked
-    /// pending in the same transaction.
+    /// Records a task's outcome once, closing its running attempt. Cancelling applies to queued and
+    /// interrupted tasks too. Throws `TaskTransitionError` when the state does not allow it (a final task),
+    /// and `TaskStoreError.notFound` for an unknown id. A task with an on-done command gets it marked
+    /// pending in the same transaction (the outbox).
     func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
 
-    /// Puts running tasks back in the queue (their attempt was cut off by a shutdown).
-    func requeue(_ ids: [TaskID]) async throws
+    /// Puts running tasks back in the queue: their attempts were cut off by a shutdown (`requeued`).
+    func requeue(_ ids: [TaskID], at now: Date) async throws
 
-    /// At start-up: every task left `running` by the previous daemon goes back to the queue with its
-    /// attempt count kept. Returns the ids moved.
-    func recoverInterrupted() async throws -> [TaskID]
+    /// Sends an interrupted task back to the queue (a person decided it may run again).
+    func retry(_ id: TaskID, at now: Date) async throws -> TaskRecord
 
-    /// Records that a task's on-done command ran (successfully or not), so it is not fired again.
-    func markCallbackFired(_ id: TaskID, succeeded: Bool) async throws
+    /// At start-up: records a new daemon start and settles what the previous one left running — each
+    /// such attempt is closed as `interrupted`; the task goes back to the queue, or, when it is not safe to
+    /// repeat, to `interrupted`.
+    func startBoot(at now: Date) async throws -> BootRecovery
 
-    /// Finished tasks whose on-done command has not run yet (the daemon stopped in between).
-    func pendingCallbacks() async throws -> [TaskRecord]
+    /// Records a run of a task's on-done command; the callback is no longer pending.
+    func recordCallbackRun(_ run: CallbackRun) async throws
+
+    /// Deletes finished tasks (in `states`, final ones only) that finished before `cutoff`, with their
+    /// history. Returns their ids.
+    func clean(finishedBefore cutoff: Date, states: Set<TaskState>) async throws -> [TaskID]
 
     // MARK: Reads
 
@@ -46,6 +54,15 @@ public protocol TaskStore: CheckpointStore {
 
     /// How many tasks are in each state (states with none are absent).
     func countsByState() async throws -> [TaskState: Int]
+
+    /// A task's attempts, first to last.
+    func attempts(of id: TaskID) async throws -> [AttemptRecord]
+
+    /// A task's on-done runs, first to last.
+    func callbackRuns(of id: TaskID) async throws -> [CallbackRun]
+
+    /// Finished tasks whose on-done command has not run yet (the daemon stopped in between).
+    func pendingCallbacks() async throws -> [TaskRecord]
 }
 
 /// A storage failure, typed so the server can answer with a code.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Limits for a number of seconds given by a user (a sleep, a timeout, a grace period).
 public enum Seconds {
     /// About 31 years. `Duration` and `Task.sleep` trap on values far above this (near 9.2e18 s), so every
@@ -14,5 +16,19 @@ public enum Seconds {
     public static func duration(_ value: Double) -> Duration {
         guard value.isFinite else { return value > 0 ? .seconds(maximum) : .zero }
         return .seconds(min(max(value, 0), maximum))
+    }
+
+    /// Reads a duration written for people: `90`, `1.5s`, `30m`, `12h`, `7d`, `2w` (seconds when no unit).
+    public static func parse(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
+        var number = Substring(text.trimmingCharacters(in: .whitespaces))
+        var factor = 1.0
+        if let last = number.last, let unit = units[last] {
+            factor = unit
+            number = number.dropLast()
+        }
+        guard let value = Double(number) else { return nil }
+        let seconds = value * factor
+        return isValid(seconds) ? seconds : nil
     }
 }

@@ -7,6 +7,11 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case wait
     case status
     case get
+    case show
+    case cancel
+    case retry
+    case clean
+    case backup
 }
 
 /// Pushed during `wait`, once per task as it finishes.
@@ -109,4 +114,51 @@ public struct StatusResult: Codable, Sendable {
 public struct GetParams: Codable, Sendable {
     public var id: Int64
     public init(id: Int64) { self.id = id }
+}
+
+/// One task by id: `get`, `show`, `retry`.
+public typealias TaskParams = GetParams
+
+public struct CancelParams: Codable, Sendable {
+    public var id: Int64
+    public var reason: String?
+
+    public init(id: Int64, reason: String? = nil) {
+        self.id = id
+        self.reason = reason
+    }
+}
+
+/// Deletes finished tasks (and their logs) that finished more than `olderThan` seconds ago.
+public struct CleanParams: Codable, Sendable {
+    public var olderThan: Double
+    /// Final states to delete; all of them when absent.
+    public var states: [String]?
+
+    public init(olderThan: Double, states: [String]? = nil) {
+        self.olderThan = olderThan
+        self.states = states
+    }
+
+    enum CodingKeys: String, CodingKey { case olderThan = "older_than", states }
+}
+
+public struct CleanResult: Codable, Sendable {
+    public var deleted: Int
+    public init(deleted: Int) { self.deleted = deleted }
+}
+
+/// Writes a consistent copy of the database to `path` (absolute, on the daemon's machine) while it runs.
+public struct BackupParams: Codable, Sendable {
+    public var path: String
+    public init(path: String) { self.path = path }
+}
+
+public struct BackupResult: Codable, Sendable {
+    public var path: String
+    public var bytes: Int64
+    public init(path: String, bytes: Int64) {
+        self.path = path
+        self.bytes = bytes
+    }
 }

@@ -36,6 +36,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case invalidArguments = -32011
     case taskNotFound = -32012
     case taskNotFinished = -32013
+    case wrongState = -32014
     case storageFailure = -32020
     case shuttingDown = -32021
 
@@ -54,6 +55,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .invalidArguments: "invalid_arguments"
         case .taskNotFound: "task_not_found"
         case .taskNotFinished: "task_not_finished"
+        case .wrongState: "wrong_state"
         case .storageFailure: "storage_failure"
         case .shuttingDown: "shutting_down"
         }

@@ -15,11 +15,15 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var result: JSONValue?
     public var error: TaskErrorInfo?
     public var onDone: String?
+    /// False when the task must not run twice (`no_repeat`): cut off by a crash, it becomes `interrupted`.
+    public var repeatable: Bool?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: String, attempts: Int, createdAt: Double,
-        startedAt: Double?, finishedAt: Double?, result: JSONValue?, error: TaskErrorInfo?, onDone: String?
+        startedAt: Double?, finishedAt: Double?, result: JSONValue?, error: TaskErrorInfo?, onDone: String?,
+        repeatable: Bool? = nil
     ) {
+        self.repeatable = repeatable
         self.id = id
         self.job = job
         self.args = args
@@ -36,6 +40,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, job, args, state, attempts, result, error
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
+        case repeatable
     }
 }
 
@@ -52,17 +57,75 @@ public struct TaskErrorInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// A task to submit: `{"job": NAME, "args": {…}, "on_done": "shell command"}`.
+/// A task to submit: `{"job": NAME, "args": {…}, "on_done": "shell command", "no_repeat": true}`.
 public struct TaskSpec: Codable, Sendable, Equatable {
     public var job: String
     public var args: JSONValue?
     public var onDone: String?
+    /// Never run this task twice: if the daemon dies while it runs, it becomes `interrupted`.
+    public var noRepeat: Bool?
 
-    public init(job: String, args: JSONValue? = nil, onDone: String? = nil) {
+    public init(job: String, args: JSONValue? = nil, onDone: String? = nil, noRepeat: Bool? = nil) {
         self.job = job
         self.args = args
         self.onDone = onDone
+        self.noRepeat = noRepeat
     }
 
-    enum CodingKeys: String, CodingKey { case job, args, onDone = "on_done" }
+    enum CodingKeys: String, CodingKey { case job, args, onDone = "on_done", noRepeat = "no_repeat" }
+}
+
+/// A task with its history: `show`.
+public struct TaskDetail: Codable, Sendable {
+    public var task: TaskInfo
+    public var attempts: [AttemptInfo]
+    public var callbacks: [CallbackRunInfo]
+
+    public init(task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo]) {
+        self.task = task
+        self.attempts = attempts
+        self.callbacks = callbacks
+    }
+}
+
+/// One run of a task. `outcome` is `succeeded`, `failed`, `cancelled`, `requeued` (cut off by a shutdown)
+/// or `interrupted` (cut off by a crash); absent while it runs.
+public struct AttemptInfo: Codable, Sendable, Equatable {
+    public var number: Int
+    /// Which daemon start it ran in (0: before history was kept).
+    public var boot: Int64
+    public var startedAt: Double
+    public var finishedAt: Double?
+    public var outcome: String?
+    public var error: TaskErrorInfo?
+
+    public init(number: Int, boot: Int64, startedAt: Double, finishedAt: Double?, outcome: String?, error: TaskErrorInfo?) {
+        self.number = number
+        self.boot = boot
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.outcome = outcome
+        self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number, boot, outcome, error, startedAt = "started_at", finishedAt = "finished_at"
+    }
+}
+
+/// One run of a task's on-done command.
+public struct CallbackRunInfo: Codable, Sendable, Equatable {
+    public var startedAt: Double
+    public var finishedAt: Double
+    public var succeeded: Bool
+    public var detail: String?
+
+    public init(startedAt: Double, finishedAt: Double, succeeded: Bool, detail: String?) {
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.succeeded = succeeded
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey { case succeeded, detail, startedAt = "started_at", finishedAt = "finished_at" }
 }

@@ -68,25 +68,28 @@ final class CallbackRunner: Service {
         guard let command = record.onDone else { return }
         var logger = self.logger
         logger[metadataKey: "task"] = "\(record.id)"
-        let succeeded: Bool
+        let startedAt = Date()
+        let detail: String?
         do {
-            succeeded = try await runShell(command, for: record)
-            if !succeeded {
-                logger.warning("on-done command failed", metadata: ["log": "\(logPath(record.id))"])
+            detail = try await runShell(command, for: record)
+            if let detail {
+                logger.warning("on-done command failed", metadata: ["detail": "\(detail)", "log": "\(logPath(record.id))"])
             }
         } catch {
-            succeeded = false
+            detail = "could not run: \(error)"
             logger.warning("on-done command could not run", metadata: ["error": "\(error)"])
         }
         do {
-            try await store.markCallbackFired(record.id, succeeded: succeeded)
+            try await store.recordCallbackRun(CallbackRun(
+                taskID: record.id, startedAt: startedAt, finishedAt: Date(), succeeded: detail == nil, detail: detail))
         } catch {
             logger.error("could not record that on-done ran; it will run again", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Runs the command, its whole process group killed if it outlives `timeout`.
-    private func runShell(_ command: String, for record: TaskRecord) async throws -> Bool {
+    /// Runs the command, its whole process group killed if it outlives `timeout`. Returns nil when it
+    /// succeeded, else how it failed.
+    private func runShell(_ command: String, for record: TaskRecord) async throws -> String? {
         let log = try FileDescriptor.open(
             FilePath(logPath(record.id)), .writeOnly, options: [.create, .append, .closeOnExec],
             permissions: [.ownerReadWrite])
@@ -104,14 +107,18 @@ final class CallbackRunner: Service {
             "COROQ_TASK_RESULT": payload.jsonText,
         ])
         let timeout = self.timeout
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
+        return try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask {
                 let result = try await Subprocess.run(
                     .path("/bin/sh"), arguments: ["-c", command], environment: environment,
                     platformOptions: options,
                     output: .fileDescriptor(log, closeAfterSpawningProcess: false),
                     error: .fileDescriptor(log, closeAfterSpawningProcess: false))
-                return result.terminationStatus.isSuccess
+                switch result.terminationStatus {
+                case .exited(0): return nil
+                case .exited(let code): return "exited with status \(code)"
+                case .signaled(let signal): return "killed by signal \(signal)"
+                }
             }
             group.addTask {
                 try await Task.sleep(for: timeout)

@@ -30,10 +30,14 @@ public struct Daemon: Sendable {
         try FileManager.default.createDirectory(
             atPath: configuration.logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = try openStore()
-        let recovered = try await store.recoverInterrupted()
-        if !recovered.isEmpty {
+        let recovery = try await store.startBoot(at: Date())
+        if !recovery.requeued.isEmpty {
             logger.notice("tasks cut off by the previous daemon are back in the queue",
-                          metadata: ["tasks": "\(recovered.map(\.description).joined(separator: ","))"])
+                          metadata: ["tasks": "\(recovery.requeued.map(\.description).joined(separator: ","))"])
+        }
+        if !recovery.interrupted.isEmpty {
+            logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
+                           metadata: ["tasks": "\(recovery.interrupted.map(\.description).joined(separator: ","))"])
         }
         try SocketGuard.prepare(configuration.socketPath)
         let listener = try await ControlServer.bind(
@@ -59,7 +63,12 @@ public struct Daemon: Sendable {
 
     private func openStore() throws -> SQLiteTaskStore {
         do {
-            return try SQLiteTaskStore.open(path: configuration.databasePath)
+            return try SQLiteTaskStore.open(
+                path: configuration.databasePath, synchronous: configuration.synchronous,
+                busyTimeout: Double(configuration.busyTimeout.components.seconds))
+        } catch let refusal as StartupRefusal {
+            throw DaemonStartupError(
+                "refusing to use \(configuration.databasePath): \(refusal.reason). The file was not changed; move it away or pass another --db")
         } catch {
             throw DaemonStartupError("cannot open the database \(configuration.databasePath): \(error)")
         }
@@ -79,13 +88,17 @@ public struct Daemon: Sendable {
             waiters.finished(record)
             callbacks.enqueue(record)
         }
+        let maintenance = MaintenanceHandler(store: store, logDirectory: configuration.logDirectory, logger: logger)
         let dispatcher = RequestDispatcher(
             submit: SubmitHandler(store: store, registry: registry, scheduler: scheduler),
             wait: WaitHandler(store: store, waiters: waiters, logger: logger),
             status: StatusHandler(store: store),
+            control: TaskControlHandler(store: store, scheduler: scheduler),
+            maintenance: maintenance,
             jobNames: registry.names,
             maximumFrameLength: configuration.maximumFrameLength)
         let server = ControlServer(listener: listener, dispatcher: dispatcher, waiters: waiters, logger: logger)
-        return [callbacks, scheduler, server]
+        let retention = RetentionService(maintenance: maintenance, retention: configuration.retention, logger: logger)
+        return [callbacks, retention, scheduler, server]
     }
 }

@@ -1,5 +1,6 @@
 import CoroqCore
 import CoroqProtocol
+import CoroqStore
 import Foundation
 
 /// Everything the daemon needs to start, as one value. Only the `coroqd` executable reads flags and
@@ -15,12 +16,22 @@ public struct DaemonConfiguration: Sendable {
     public var scheduler: Scheduler.Configuration
     /// Longest request line accepted, in bytes.
     public var maximumFrameLength: Int
+    /// SQLite's `synchronous` level (what a commit survives).
+    public var synchronous: SQLiteTaskStore.Synchronous
+    /// How long a write waits for a lock held from outside (someone's `sqlite3` on the file) before it fails.
+    public var busyTimeout: Duration
+    /// Finished tasks are deleted, with their logs, this long after they finished.
+    public var retention: Duration
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,
         scheduler: Scheduler.Configuration = Scheduler.Configuration(),
-        maximumFrameLength: Int = 16 * 1024 * 1024
+        maximumFrameLength: Int = 16 * 1024 * 1024, synchronous: SQLiteTaskStore.Synchronous = .normal,
+        busyTimeout: Duration = .seconds(5), retention: Duration = .seconds(7 * 86400)
     ) {
+        self.synchronous = synchronous
+        self.busyTimeout = busyTimeout
+        self.retention = retention
         self.socketPath = socketPath
         self.databasePath = databasePath
         self.logDirectory = logDirectory

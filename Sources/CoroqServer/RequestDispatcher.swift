@@ -15,6 +15,8 @@ struct RequestDispatcher: Sendable {
     let submit: SubmitHandler
     let wait: WaitHandler
     let status: StatusHandler
+    let control: TaskControlHandler
+    let maintenance: MaintenanceHandler
     let jobNames: [String]
     let maximumFrameLength: Int
 
@@ -71,6 +73,21 @@ struct RequestDispatcher: Sendable {
         case .get:
             let params = try Self.params(GetParams.self, from: frame, required: true)!
             await reply(id, try await status.get(params), replier)
+        case .show:
+            let params = try Self.params(TaskParams.self, from: frame, required: true)!
+            await reply(id, try await control.show(params), replier)
+        case .cancel:
+            let params = try Self.params(CancelParams.self, from: frame, required: true)!
+            await reply(id, try await control.cancel(params), replier)
+        case .retry:
+            let params = try Self.params(TaskParams.self, from: frame, required: true)!
+            await reply(id, try await control.retry(params), replier)
+        case .clean:
+            let params = try Self.params(CleanParams.self, from: frame, required: true)!
+            await reply(id, try await maintenance.clean(params), replier)
+        case .backup:
+            let params = try Self.params(BackupParams.self, from: frame, required: true)!
+            await reply(id, try await maintenance.backup(params), replier)
         }
     }
 

@@ -21,7 +21,8 @@ struct SubmitHandler: Sendable {
             } catch {
                 throw RPCError(error, index: index)
             }
-            newTasks.append(NewTask(job: spec.job, arguments: arguments, onDone: spec.onDone))
+            let repeatable = registry.isRepeatSafe(job: spec.job) && spec.noRepeat != true
+            newTasks.append(NewTask(job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable))
         }
         let records: [TaskRecord]
         do {

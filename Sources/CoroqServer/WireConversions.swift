@@ -9,8 +9,30 @@ extension TaskInfo {
             attempts: record.attempts, createdAt: record.createdAt.timeIntervalSince1970,
             startedAt: record.startedAt?.timeIntervalSince1970,
             finishedAt: record.finishedAt?.timeIntervalSince1970, result: record.result,
-            error: record.error.map { TaskErrorInfo(code: $0.code, message: $0.message, details: $0.details) },
-            onDone: record.onDone)
+            error: record.error.map(TaskErrorInfo.init), onDone: record.onDone, repeatable: record.repeatable)
+    }
+}
+
+extension TaskErrorInfo {
+    init(_ error: TaskError) {
+        self.init(code: error.code, message: error.message, details: error.details)
+    }
+}
+
+extension AttemptInfo {
+    init(_ attempt: AttemptRecord) {
+        self.init(
+            number: attempt.number, boot: attempt.boot, startedAt: attempt.startedAt.timeIntervalSince1970,
+            finishedAt: attempt.finishedAt?.timeIntervalSince1970, outcome: attempt.outcome?.rawValue,
+            error: attempt.error.map(TaskErrorInfo.init))
+    }
+}
+
+extension CallbackRunInfo {
+    init(_ run: CallbackRun) {
+        self.init(
+            startedAt: run.startedAt.timeIntervalSince1970, finishedAt: run.finishedAt.timeIntervalSince1970,
+            succeeded: run.succeeded, detail: run.detail)
     }
 }
 
@@ -29,10 +51,30 @@ extension RPCError {
 
     /// A failure of the store, as the client sees it.
     init(storeFailure error: any Error) {
-        if let error = error as? TaskStoreError, error.code == .notFound {
+        if let error = error as? RPCError {
+            self = error
+        } else if let error = error as? TaskStoreError, error.code == .notFound {
             self.init(.taskNotFound, error.message)
+        } else if let error = error as? TaskTransitionError {
+            self.init(.wrongState, "task is \(error.from.rawValue): it cannot be \(error.event.pastTense)", data: [
+                "state": .string(error.from.rawValue),
+            ])
         } else {
             self.init(.storageFailure, "the daemon could not use its database: \(error)")
+        }
+    }
+}
+
+extension TaskEvent {
+    /// "cancelled", "retried": for messages about what a task in some state cannot be.
+    var pastTense: String {
+        switch self {
+        case .claim: "started"
+        case .succeed, .fail: "finished"
+        case .cancel: "cancelled (it has finished)"
+        case .requeue: "requeued"
+        case .interrupt: "interrupted"
+        case .retry: "retried (only an interrupted task can be)"
         }
     }
 }

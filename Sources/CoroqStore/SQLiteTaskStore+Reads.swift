@@ -44,6 +44,32 @@ extension SQLiteTaskStore {
         }
     }
 
+    public func attempts(of id: TaskID) async throws -> [AttemptRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE task_id = ? ORDER BY number", arguments: [id.rawValue])
+                .map { row in
+                    AttemptRecord(
+                        taskID: id, number: row["number"], boot: row["boot_id"],
+                        startedAt: Date(timeIntervalSince1970: row["started_at"]),
+                        finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                        outcome: (row["outcome"] as String?).flatMap(AttemptOutcome.init(rawValue:)),
+                        error: try (row["error"] as String?).map { try JSONValue(storedText: $0).decode(as: TaskError.self) })
+                }
+        }
+    }
+
+    public func callbackRuns(of id: TaskID) async throws -> [CallbackRun] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM callback_runs WHERE task_id = ? ORDER BY id", arguments: [id.rawValue])
+                .map { row in
+                    CallbackRun(
+                        taskID: id, startedAt: Date(timeIntervalSince1970: row["started_at"]),
+                        finishedAt: Date(timeIntervalSince1970: row["finished_at"]), succeeded: row["succeeded"],
+                        detail: row["detail"])
+                }
+        }
+    }
+
     public func pendingCallbacks() async throws -> [TaskRecord] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE on_done_status = 'pending' ORDER BY id")
@@ -68,6 +94,7 @@ extension TaskRecord {
             result: try (row["result"] as String?).map(JSONValue.init(storedText:)),
             error: try (row["error"] as String?).map { try JSONValue(storedText: $0).decode(as: TaskError.self) },
             onDone: row["on_done"],
+            repeatable: row["repeatable"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
             startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
             finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
@@ -84,5 +111,17 @@ extension Encodable {
     /// JSON text as stored in a TEXT column.
     func storedText() throws -> String {
         String(decoding: try JSONValue(encoding: self).encodedData(), as: UTF8.self)
+    }
+}
+
+extension SQLiteTaskStore {
+    /// Writes a consistent copy of the database to a new file at `path`, with SQLite's online backup, while
+    /// the daemon goes on reading and writing.
+    public func backup(to path: String) async throws {
+        let destination = try DatabaseQueue(path: path)
+        defer { try? destination.close() }
+        try await writer.read { db in
+            try destination.writeWithoutTransaction { try db.backup(to: $0) }
+        }
     }
 }

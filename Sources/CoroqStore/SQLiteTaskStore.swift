@@ -5,117 +5,191 @@ import GRDB
 
 /// The daemon's `TaskStore`: one SQLite file in WAL mode, written by this process only.
 ///
-/// Each state change is one transaction; the state machine (`TaskState.applying`) decides, the SQL applies.
+/// Each state change is one savepoint inside a group-committed transaction (`GroupCommitWriter`); the state
+/// machine (`TaskState.applying`) decides, the SQL applies.
 public struct SQLiteTaskStore: TaskStore {
+    /// How hard SQLite works to keep a commit through a power cut (docs/ARCHITECTURE.md, "Durability").
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// WAL + `synchronous = NORMAL`: a commit survives a crash of coroqd or of any process; a power cut
+        /// or kernel crash may lose the last commits before the WAL was synced (never corrupts).
+        case normal
+        /// `synchronous = FULL`: the WAL is synced at every commit; a power cut loses nothing acknowledged.
+        case full
+    }
+
     let writer: any DatabaseWriter
+    let batch: GroupCommitWriter
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
-    /// - Important: refuses, without writing, a database whose schema is newer than this binary.
-    public static func open(path: String) throws -> SQLiteTaskStore {
-        if FileManager.default.fileExists(atPath: path) {
-            try Schema.checkReadOnly(path: path)
-        }
+    /// - Important: refuses, without writing to it, a file that is not a coroq database, is damaged, or has
+    ///   a schema newer than this binary (`StartupCheck`).
+    public static func open(path: String, synchronous: Synchronous = .normal, busyTimeout: TimeInterval = 5) throws -> SQLiteTaskStore {
+        try StartupCheck.inspect(path: path)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "coroq"
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // DatabasePool sets `synchronous = NORMAL` on its writer after `prepareDatabase` runs: set the
+        // chosen mode on the writer itself, once the pool is open.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")")
+        }
         return try SQLiteTaskStore(writer: pool)
     }
 
     /// Wraps an open database (a `DatabaseQueue` in tests) and migrates it.
     public init(writer: any DatabaseWriter) throws {
         self.writer = writer
+        self.batch = GroupCommitWriter(writer: writer)
         try Schema.migrate(writer)
+    }
+
+    /// The `synchronous` setting in force on the writer connection (1 = NORMAL, 2 = FULL).
+    public func synchronousLevel() throws -> Int {
+        try writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     public func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord] {
         let encoded = try tasks.map { ($0, try $0.arguments.storedText()) }
-        return try await writer.write { db in
+        return try await batch.write { db in
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO tasks (job, arguments, state, on_done, created_at) VALUES (?, ?, 'queued', ?, ?)
+                INSERT INTO tasks (job, arguments, state, on_done, repeatable, created_at) VALUES (?, ?, 'queued', ?, ?, ?)
                 """)
             return try encoded.map { task, arguments in
-                try insert.execute(arguments: [task.job, arguments, task.onDone, now.timeIntervalSince1970])
+                try insert.execute(arguments: [task.job, arguments, task.onDone, task.repeatable, now.timeIntervalSince1970])
                 return TaskRecord(
                     id: TaskID(db.lastInsertedRowID), job: task.job, arguments: task.arguments, state: .queued,
-                    onDone: task.onDone, createdAt: now)
+                    onDone: task.onDone, repeatable: task.repeatable, createdAt: now)
             }
         }
     }
 
     public func claim(limit: Int, at now: Date) async throws -> [TaskRecord] {
-        try await writer.write { db in
+        try await batch.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 UPDATE tasks SET state = 'running', attempts = attempts + 1, started_at = ?
                 WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' ORDER BY id LIMIT ?)
                 RETURNING *
                 """, arguments: [now.timeIntervalSince1970, limit])
-            return try rows.map(TaskRecord.init(row:)).sorted { $0.id < $1.id }
+            let records = try rows.map(TaskRecord.init(row:)).sorted { $0.id < $1.id }
+            let openAttempt = try db.cachedStatement(sql: """
+                INSERT INTO attempts (task_id, number, boot_id, started_at)
+                VALUES (?, ?, (SELECT COALESCE(MAX(id), 0) FROM boots), ?)
+                """)
+            for record in records {
+                try openAttempt.execute(arguments: [record.id.rawValue, record.attempts, now.timeIntervalSince1970])
+            }
+            return records
         }
     }
 
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
-        try await writer.write { db in
+        try await batch.write { db in
             guard let current = try Self.fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
             let record = try current.finishing(outcome, at: now)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
                     on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
                 WHERE id = ?
-                """, arguments: [
+                """).execute(arguments: [
                     record.state.rawValue, try record.result?.storedText(), try record.error?.storedText(),
                     now.timeIntervalSince1970, id.rawValue,
                 ])
+            if current.state == .running {
+                try Self.closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now, in: db)
+            }
             return record
         }
     }
 
-    public func requeue(_ ids: [TaskID]) async throws {
-        try await writer.write { db in try Self.requeue(ids, in: db) }
-    }
-
-    public func recoverInterrupted() async throws -> [TaskID] {
-        try await writer.write { db in
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM tasks WHERE state = 'running' ORDER BY id")
-                .map { TaskID($0) }
-            try Self.requeue(ids, in: db)
-            return ids
+    public func requeue(_ ids: [TaskID], at now: Date) async throws {
+        try await batch.write { db in
+            for id in ids { try Self.cutOff(id, event: .requeue, at: now, in: db) }
         }
     }
 
-    public func markCallbackFired(_ id: TaskID, succeeded: Bool) async throws {
+    public func retry(_ id: TaskID, at now: Date) async throws -> TaskRecord {
+        try await batch.write { db in
+            guard let record = try Self.fetch(id, in: db)?.applying(.retry) else { throw TaskStoreError.notFound(id) }
+            try db.execute(sql: "UPDATE tasks SET state = ?, started_at = NULL WHERE id = ?",
+                           arguments: [record.state.rawValue, id.rawValue])
+            return record
+        }
+    }
+
+    public func startBoot(at now: Date) async throws -> BootRecovery {
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE tasks SET on_done_status = ? WHERE id = ?",
-                arguments: [succeeded ? "fired" : "failed", id.rawValue])
+            try db.execute(sql: "INSERT INTO boots (started_at) VALUES (?)", arguments: [now.timeIntervalSince1970])
+            let boot = db.lastInsertedRowID
+            var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
+            for row in try Row.fetchAll(db, sql: "SELECT id, repeatable FROM tasks WHERE state = 'running' ORDER BY id") {
+                let id = TaskID(row["id"] as Int64)
+                let repeatable: Bool = row["repeatable"]
+                try Self.cutOff(id, event: repeatable ? .requeue : .interrupt, attempt: .interrupted, at: now, in: db)
+                if repeatable { recovery.requeued.append(id) } else { recovery.interrupted.append(id) }
+            }
+            return recovery
+        }
+    }
+
+    public func recordCallbackRun(_ run: CallbackRun) async throws {
+        try await batch.write { db in
+            try db.execute(sql: """
+                INSERT INTO callback_runs (task_id, started_at, finished_at, succeeded, detail) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [run.taskID.rawValue, run.startedAt.timeIntervalSince1970,
+                                 run.finishedAt.timeIntervalSince1970, run.succeeded, run.detail])
+            try db.execute(sql: "UPDATE tasks SET on_done_status = ? WHERE id = ?",
+                           arguments: [run.succeeded ? "fired" : "failed", run.taskID.rawValue])
         }
     }
 
     public func checkpoint(_ task: TaskID, key: String, proposed: JSONValue) async throws -> JSONValue {
         let proposedText = try proposed.storedText()
-        let stored = try await writer.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO task_checkpoints (task_id, key, value) VALUES (?, ?, ?)",
-                arguments: [task.rawValue, key, proposedText])
+        let stored = try await batch.write { db in
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO task_checkpoints (task_id, key, value) VALUES (?, ?, ?)")
+                .execute(arguments: [task.rawValue, key, proposedText])
             return try String.fetchOne(
-                db, sql: "SELECT value FROM task_checkpoints WHERE task_id = ? AND key = ?",
+                db.cachedStatement(sql: "SELECT value FROM task_checkpoints WHERE task_id = ? AND key = ?"),
                 arguments: [task.rawValue, key])
         }
-        return try stored.map { try JSONValue(parsing: Data($0.utf8)) } ?? proposed
+        return try stored.map { try JSONValue(storedText: $0) } ?? proposed
     }
 
-    private static func requeue(_ ids: [TaskID], in db: Database) throws {
-        for id in ids {
-            guard let record = try fetch(id, in: db)?.requeued() else { throw TaskStoreError.notFound(id) }
-            try db.execute(
-                sql: "UPDATE tasks SET state = ?, started_at = NULL WHERE id = ?",
-                arguments: [record.state.rawValue, id.rawValue])
+    public func clean(finishedBefore cutoff: Date, states: Set<TaskState>) async throws -> [TaskID] {
+        let finalStates = states.filter(\.isFinal).map(\.rawValue)
+        return try await batch.write { db in
+            try Int64.fetchAll(db, sql: """
+                DELETE FROM tasks WHERE finished_at < ? AND state IN (SELECT value FROM json_each(?)) RETURNING id
+                """, arguments: [cutoff.timeIntervalSince1970, JSONValue.array(finalStates.map(JSONValue.string)).jsonText]
+            ).map { TaskID($0) }
         }
+    }
+
+    /// Ends a running task's attempt as cut off, and applies `event` (requeue or interrupt) to the task.
+    private static func cutOff(
+        _ id: TaskID, event: TaskEvent, attempt outcome: AttemptOutcome = .requeued, at now: Date, in db: Database
+    ) throws {
+        guard let current = try fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
+        let record = try current.applying(event)
+        try db.execute(sql: "UPDATE tasks SET state = ?, started_at = ? WHERE id = ?",
+                       arguments: [record.state.rawValue, record.startedAt?.timeIntervalSince1970, id.rawValue])
+        try closeAttempt(of: current, as: outcome, error: nil, at: now, in: db)
+    }
+
+    private static func closeAttempt(
+        of task: TaskRecord, as outcome: AttemptOutcome, error: TaskError?, at now: Date, in db: Database
+    ) throws {
+        try db.cachedStatement(sql: """
+            UPDATE attempts SET finished_at = ?, outcome = ?, error = ?
+            WHERE task_id = ? AND number = ? AND finished_at IS NULL
+            """).execute(arguments: [
+                now.timeIntervalSince1970, outcome.rawValue, try error?.storedText(), task.id.rawValue, task.attempts,
+            ])
     }
 
     static func fetch(_ id: TaskID, in db: Database) throws -> TaskRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id.rawValue])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id.rawValue])
             .map(TaskRecord.init(row:))
     }
 }

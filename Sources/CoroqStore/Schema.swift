@@ -10,21 +10,9 @@ enum Schema {
         try migrator.migrate(writer)
     }
 
-    /// Refuses a database from a newer coroq through a read-only connection, before anything could write
-    /// to the file (opening a pool for writing already touches it).
-    static func checkReadOnly(path: String) throws {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        try queue.read(refuseNewer)
-    }
-
-    private static func refuseNewer(_ db: Database) throws {
+    static func refuseNewer(_ db: Database) throws {
         if try migrator.hasBeenSuperseded(db) {
-            throw DatabaseError(
-                resultCode: .SQLITE_MISUSE,
-                message: "this database was written by a newer coroq; run that version or a newer one")
+            throw StartupRefusal("it was written by a newer coroq (its schema has migrations this binary does not know); run that version or a newer one")
         }
     }
 
@@ -59,6 +47,53 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-attempts") { db in
+            try db.execute(sql: """
+                ALTER TABLE tasks ADD COLUMN repeatable INTEGER NOT NULL DEFAULT 1;
+                CREATE INDEX tasks_finished ON tasks (finished_at) WHERE finished_at IS NOT NULL;
+                CREATE TABLE boots (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    started_at REAL NOT NULL
+                );
+                CREATE TABLE attempts (
+                    task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    boot_id INTEGER NOT NULL,
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    outcome TEXT,
+                    error TEXT,
+                    PRIMARY KEY (task_id, number)
+                ) WITHOUT ROWID;
+                CREATE TABLE callback_runs (
+                    id INTEGER PRIMARY KEY,
+                    task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    started_at REAL NOT NULL,
+                    finished_at REAL NOT NULL,
+                    succeeded INTEGER NOT NULL,
+                    detail TEXT
+                );
+                CREATE INDEX callback_runs_by_task ON callback_runs (task_id);
+                """)
+            // v1 kept only an attempt count and the last attempt's times: record that last attempt, in
+            // boot 0 ("before history was kept"). A v1 task left running is open and recovered at start-up.
+            try db.execute(sql: """
+                INSERT INTO attempts (task_id, number, boot_id, started_at, finished_at, outcome, error)
+                SELECT id, attempts, 0, COALESCE(started_at, created_at),
+                       CASE WHEN state = 'running' THEN NULL ELSE finished_at END,
+                       CASE WHEN state IN ('succeeded', 'failed', 'cancelled') THEN state END,
+                       CASE WHEN state = 'failed' THEN error END
+                FROM tasks WHERE attempts > 0
+                """)
+        }
         return migrator
+    }
+
+    /// The names of the migrations, oldest first (for upgrade tests).
+    static var migrationNames: [String] { migrator.migrations }
+
+    /// Applies the migrations up to and including `name` only: a database as an older coroq left it.
+    static func migrate(_ writer: any DatabaseWriter, upTo name: String) throws {
+        try migrator.migrate(writer, upTo: name)
     }
 }

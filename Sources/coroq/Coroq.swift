@@ -19,5 +19,8 @@ struct Coroq: AsyncParsableCommand {
               69  coroqd is not running, or stopped while answering
             """,
         version: coroqVersion,
-        subcommands: [SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self])
+        subcommands: [
+            SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self, ShowCommand.self,
+            CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self,
+        ])
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoroqClient
 import CoroqJSON
 import CoroqProtocol
 import Foundation
@@ -16,12 +17,20 @@ struct SubmitCommand: AsyncParsableCommand {
               coroq submit noop --args '{"x": 1}'
             --on-done runs a shell command when the task finishes, with COROQ_TASK_ID, COROQ_TASK_STATE and \
             COROQ_TASK_RESULT (JSON: the result, or the error) in its environment.
+            --no-repeat: if the daemon dies while the task runs, it is not run again but becomes `interrupted` \
+            until you `coroq retry` or `coroq cancel` it.
+
+            --batch reads tasks from stdin, one JSON object per line:
+              {"job": "sleep", "args": {"seconds": 1}, "on_done": "…", "no_repeat": true}
+            and submits them all in one request, all or none; the ids are printed in order. --on-done and \
+            --no-repeat apply to lines that do not set them. A bad line is reported with its number and \
+            nothing is submitted.
             """)
 
     @OptionGroup var options: ClientOptions
 
     @Argument(help: "The job to run: noop, sleep, exec, or one registered in the daemon.")
-    var job: String
+    var job: String?
 
     @Argument(help: "The job's arguments (after `--` for exec).")
     var jobArguments: [String] = []
@@ -32,10 +41,31 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Shell command to run when the task finishes.")
     var onDone: String?
 
+    @Flag(help: "Never run the task twice: after a crash it waits, `interrupted`, for a person.")
+    var noRepeat = false
+
+    @Flag(help: "Read tasks from stdin, one JSON object per line, and submit them all at once.")
+    var batch = false
+
+    func validate() throws {
+        if batch {
+            guard job == nil, argumentsJSON == nil else {
+                throw ValidationError("--batch reads every task from stdin; give no job or --args")
+            }
+        } else if job == nil {
+            throw ValidationError("give the job to run (e.g. coroq submit sleep 2), or --batch")
+        }
+    }
+
     func run() async throws {
-        let spec = TaskSpec(job: job, args: try arguments(), onDone: onDone)
+        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat)
+            : BatchInput(specs: [TaskSpec(job: job!, args: try arguments(job!), onDone: onDone, noRepeat: noRepeat ? true : nil)])
         let result = try await options.withClient { client in
-            try await client.call(.submit, SubmitParams(tasks: [spec]), as: SubmitResult.self)
+            do {
+                return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)
+            } catch ClientError.rpc(let error) where batch {
+                throw ClientError.rpc(input.locate(error))
+            }
         }
         for id in result.ids {
             if options.json { Output.jsonLine(["id": id]) } else { Output.line("\(id)") }
@@ -43,7 +73,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     /// The job's arguments from `--args` or from the positional sugar of the built-in jobs.
-    private func arguments() throws -> JSONValue {
+    private func arguments(_ job: String) throws -> JSONValue {
         if let argumentsJSON {
             guard jobArguments.isEmpty else {
                 throw ValidationError("give the job's arguments either as words or with --args, not both")

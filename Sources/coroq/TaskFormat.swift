@@ -12,8 +12,40 @@ enum TaskFormat {
         return parts.joined(separator: "  ")
     }
 
+    /// `show`: the task, then its attempts and on-done runs, one per line.
+    static func detail(_ detail: TaskDetail) -> String {
+        let task = detail.task
+        var lines = [
+            "task \(task.id)  \(task.job)  \(task.state)" + (task.repeatable == false ? "  (no-repeat)" : ""),
+            "args     \(task.args.jsonText)",
+            "created  \(timestamp(task.createdAt))",
+        ]
+        if let result = task.result { lines.append("result   \(result.jsonText)") }
+        if let error = task.error { lines.append("error    \(error.code): \(error.message)") }
+        if let onDone = task.onDone { lines.append("on-done  \(onDone)") }
+        lines.append("attempts")
+        for attempt in detail.attempts {
+            let took = attempt.finishedAt.map { " after \(seconds($0 - attempt.startedAt))" } ?? ""
+            let error = attempt.error.map { "  \($0.message)" } ?? ""
+            lines.append("  #\(attempt.number)  \(timestamp(attempt.startedAt))  start \(attempt.boot)  \(attempt.outcome ?? "running")\(took)\(error)")
+        }
+        if !detail.callbacks.isEmpty {
+            lines.append("on-done runs")
+            for run in detail.callbacks {
+                lines.append("  \(timestamp(run.startedAt))  \(run.succeeded ? "ok" : "failed: \(run.detail ?? "")")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func timestamp(_ seconds: Double) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+
     static func countsLine(_ counts: [String: Int]) -> String {
-        ["queued", "running", "succeeded", "failed", "cancelled"]
+        ["queued", "running", "interrupted", "succeeded", "failed", "cancelled"]
             .map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: " · ")
     }
 

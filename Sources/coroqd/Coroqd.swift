@@ -3,6 +3,7 @@ import CoroqCore
 import CoroqJSON
 import CoroqProtocol
 import CoroqServer
+import CoroqStore
 import Foundation
 import Logging
 
@@ -29,6 +30,15 @@ struct Coroqd: AsyncParsableCommand {
     @Option(help: "Seconds running tasks may go on after SIGTERM before they are cancelled back into the queue.")
     var shutdownGrace: Double = 5
 
+    @Option(help: "SQLite synchronous level: normal (a commit survives any crash of processes; a power cut may lose the last ones) or full (survives a power cut too; slower).")
+    var synchronous: SQLiteTaskStore.Synchronous = .normal
+
+    @Option(help: "Delete finished tasks and their logs this long after they finished (90s, 30m, 12h, 7d, 2w).")
+    var retention: String = "7d"
+
+    @Option(help: "Seconds a write waits for a database lock held by another program before it fails.")
+    var busyTimeout: Double = 5
+
     @Option(help: "Longest request line accepted, in bytes.")
     var maxFrameBytes: Int = 16 * 1024 * 1024
 
@@ -36,6 +46,10 @@ struct Coroqd: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        guard Seconds.parse(retention) != nil else {
+            throw ValidationError("--retention takes a duration such as 90s, 30m, 12h, 7d or 2w")
+        }
+        guard Seconds.isValid(busyTimeout) else { throw ValidationError("--busy-timeout must be 0 or more seconds") }
         guard maxFrameBytes >= 1024 else { throw ValidationError("--max-frame-bytes must be at least 1024") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be 1 or more") }
         guard Seconds.isValid(shutdownGrace) else {
@@ -52,7 +66,8 @@ struct Coroqd: AsyncParsableCommand {
             databasePath: db ?? DaemonConfiguration.defaultDatabasePath(environment: environment),
             scheduler: Scheduler.Configuration(
                 concurrencyLimit: concurrency, shutdownGrace: Seconds.duration(shutdownGrace)),
-            maximumFrameLength: maxFrameBytes)
+            maximumFrameLength: maxFrameBytes, synchronous: synchronous, busyTimeout: Seconds.duration(busyTimeout),
+            retention: Seconds.duration(Seconds.parse(retention) ?? 0))
         do {
             try await Daemon(configuration: configuration, logger: logger).run()
         } catch {
@@ -63,3 +78,4 @@ struct Coroqd: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension SQLiteTaskStore.Synchronous: ExpressibleByArgument {}

@@ -9,9 +9,12 @@ import Testing
         (.running, .fail, .failed),
         (.running, .cancel, .cancelled),
         (.running, .requeue, .queued),
+        (.running, .interrupt, .interrupted),
+        (.interrupted, .retry, .queued),
+        (.interrupted, .cancel, .cancelled),
     ]
 
-    static let allEvents: [TaskEvent] = [.claim, .succeed, .fail, .cancel, .requeue]
+    static let allEvents: [TaskEvent] = [.claim, .succeed, .fail, .cancel, .requeue, .interrupt, .retry]
 
     @Test(arguments: legal)
     func legalTransition(from: TaskState, event: TaskEvent, to: TaskState) throws {

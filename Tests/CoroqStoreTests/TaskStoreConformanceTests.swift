@@ -69,7 +69,8 @@ import Testing
         _ = try await store.submit((0..<3).map { _ in NewTask(job: "noop") }, at: t0)
         _ = try await store.claim(limit: 2, at: t0)
         _ = try await store.finish(TaskID(1), outcome: .succeeded(.null), at: t0)
-        #expect(try await store.recoverInterrupted() == [TaskID(2)])
+        let recovery = try await store.startBoot(at: t0 + 1)
+        #expect(recovery.requeued == [TaskID(2)] && recovery.interrupted.isEmpty)
         #expect(try await store.unfinishedTaskIDs() == [TaskID(2), TaskID(3)])
         let requeued = try #require(try await store.task(TaskID(2)))
         #expect(requeued.state == .queued && requeued.attempts == 1 && requeued.startedAt == nil)
@@ -85,8 +86,10 @@ import Testing
         _ = try await store.finish(TaskID(1), outcome: .succeeded(.null), at: t0)
         _ = try await store.finish(TaskID(2), outcome: .succeeded(.null), at: t0)
         #expect(try await store.pendingCallbacks().map(\.id) == [TaskID(1)])
-        try await store.markCallbackFired(TaskID(1), succeeded: true)
+        let run = CallbackRun(taskID: TaskID(1), startedAt: t0 + 1, finishedAt: t0 + 2, succeeded: false, detail: "exited with status 1")
+        try await store.recordCallbackRun(run)
         #expect(try await store.pendingCallbacks().isEmpty)
+        #expect(try await store.callbackRuns(of: TaskID(1)) == [run])
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -105,5 +108,75 @@ import Testing
         #expect(try await store.recentTasks(limit: 2).map(\.id.rawValue) == [4, 3])
         #expect(try await store.tasks([TaskID(3), TaskID(1), TaskID(42)]).map(\.id.rawValue) == [1, 3])
         #expect(try await store.countsByState() == [.queued: 3, .running: 1])
+    }
+
+    /// Every attempt is in the history with the daemon start it ran in and how it ended.
+    @Test(arguments: StoreKind.allCases)
+    func attemptsAreHistory(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let boot1 = try await store.startBoot(at: t0).boot
+        _ = try await store.submit([NewTask(job: "noop")], at: t0)
+        _ = try await store.claim(limit: 1, at: t0 + 1)
+        try await store.requeue([TaskID(1)], at: t0 + 2)           // a graceful shutdown
+        _ = try await store.claim(limit: 1, at: t0 + 3)
+        let boot2 = try await store.startBoot(at: t0 + 4).boot      // a crash, then a start
+        _ = try await store.claim(limit: 1, at: t0 + 5)
+        let error = TaskError(code: "boom", message: "it broke")
+        _ = try await store.finish(TaskID(1), outcome: .failed(error), at: t0 + 6)
+        let attempts = try await store.attempts(of: TaskID(1))
+        #expect(attempts.map(\.number) == [1, 2, 3])
+        #expect(attempts.map(\.outcome) == [.requeued, .interrupted, .failed])
+        #expect(attempts.map(\.boot) == [boot1, boot1, boot2])
+        #expect(attempts.map(\.finishedAt) == [t0 + 2, t0 + 4, t0 + 6])
+        #expect(attempts[2].error == error)
+        #expect(try await store.task(TaskID(1))?.attempts == 3)
+    }
+
+    /// A task not safe to repeat, cut off by a crash, waits for a person: retry or cancel.
+    @Test(arguments: StoreKind.allCases)
+    func aNoRepeatTaskIsInterruptedNotRequeued(kind: StoreKind) async throws {
+        let store = try kind.make()
+        _ = try await store.submit([NewTask(job: "exec", repeatable: false), NewTask(job: "exec", repeatable: false)], at: t0)
+        _ = try await store.claim(limit: 2, at: t0)
+        let recovery = try await store.startBoot(at: t0 + 1)
+        #expect(recovery.interrupted == [TaskID(1), TaskID(2)] && recovery.requeued.isEmpty)
+        #expect(try await store.claim(limit: 5, at: t0 + 2).isEmpty)
+        #expect(try await store.unfinishedTaskIDs().isEmpty)
+        #expect(try await store.countsByState() == [.interrupted: 2])
+        #expect(try await store.retry(TaskID(1), at: t0 + 3).state == .queued)
+        let cancelled = try await store.finish(TaskID(2), outcome: .cancelled(reason: "done by hand"), at: t0 + 3)
+        #expect(cancelled.state == .cancelled && cancelled.error?.message == "done by hand")
+        #expect(try await store.claim(limit: 5, at: t0 + 4).map(\.id) == [TaskID(1)])
+        await #expect(throws: TaskTransitionError(from: .cancelled, event: .retry)) {
+            try await store.retry(TaskID(2), at: t0 + 5)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aQueuedTaskCanBeCancelled(kind: StoreKind) async throws {
+        let store = try kind.make()
+        _ = try await store.submit([NewTask(job: "noop", onDone: "true")], at: t0)
+        let record = try await store.finish(TaskID(1), outcome: .cancelled(reason: "not needed"), at: t0)
+        #expect(record.state == .cancelled && record.attempts == 0)
+        #expect(try await store.pendingCallbacks().map(\.id) == [TaskID(1)])
+        #expect(try await store.attempts(of: TaskID(1)).isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func cleanDeletesOnlyOldFinishedTasks(kind: StoreKind) async throws {
+        let store = try kind.make()
+        _ = try await store.submit((0..<4).map { _ in NewTask(job: "noop") }, at: t0)
+        _ = try await store.claim(limit: 3, at: t0)
+        _ = try await store.finish(TaskID(1), outcome: .succeeded(.null), at: t0 + 10)
+        _ = try await store.finish(TaskID(2), outcome: .failed(TaskError(code: "x", message: "y")), at: t0 + 10)
+        _ = try await store.finish(TaskID(3), outcome: .succeeded(.null), at: t0 + 100)
+        let all: Set<TaskState> = [.succeeded, .failed, .cancelled]
+        #expect(try await store.clean(finishedBefore: t0 + 50, states: [.failed]) == [TaskID(2)])
+        #expect(try await store.clean(finishedBefore: t0 + 50, states: all) == [TaskID(1)])
+        let kept = try await store.tasks([TaskID(1), TaskID(2), TaskID(3), TaskID(4)]).map(\.id)
+        #expect(kept == [TaskID(3), TaskID(4)])
+        #expect(try await store.attempts(of: TaskID(1)).isEmpty)
+        // Ids are never reused, even after their tasks are deleted.
+        #expect(try await store.submit([NewTask(job: "noop")], at: t0).map(\.id) == [TaskID(5)])
     }
 }

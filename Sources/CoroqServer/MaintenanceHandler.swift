@@ -1,0 +1,61 @@
+import CoroqCore
+import CoroqJSON
+import CoroqProtocol
+import CoroqStore
+import Foundation
+import Logging
+
+/// `clean` and `backup`, and the retention pruning that calls `clean` on a timer.
+struct MaintenanceHandler: Sendable {
+    let store: SQLiteTaskStore
+    let logDirectory: String
+    let logger: Logger
+
+    func clean(_ params: CleanParams) async throws(RPCError) -> CleanResult {
+        guard Seconds.isValid(params.olderThan) else {
+            throw RPCError(.invalidParams, "'older_than' must be a number of seconds from 0 to \(Int(Seconds.maximum))")
+        }
+        var states = Set(TaskState.allCases.filter(\.isFinal))
+        if let names = params.states {
+            let requested = try names.map { name throws(RPCError) in
+                guard let state = TaskState(rawValue: name), state.isFinal else {
+                    throw RPCError(.invalidParams, "'\(name)' is not a finished state (succeeded, failed, cancelled)")
+                }
+                return state
+            }
+            states = Set(requested)
+        }
+        do {
+            return CleanResult(deleted: try await prune(finishedBefore: Date() - params.olderThan, states: states))
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+    }
+
+    /// Deletes finished tasks with their history and their log files. Returns how many.
+    func prune(finishedBefore cutoff: Date, states: Set<TaskState>) async throws -> Int {
+        let deleted = try await store.clean(finishedBefore: cutoff, states: states)
+        for id in deleted {
+            for suffix in ["log", "on-done.log"] {
+                try? FileManager.default.removeItem(atPath: "\(logDirectory)/\(id).\(suffix)")
+            }
+        }
+        if !deleted.isEmpty { logger.info("pruned finished tasks", metadata: ["count": "\(deleted.count)"]) }
+        return deleted.count
+    }
+
+    func backup(_ params: BackupParams) async throws(RPCError) -> BackupResult {
+        guard params.path.hasPrefix("/") else { throw RPCError(.invalidParams, "'path' must be absolute") }
+        guard !FileManager.default.fileExists(atPath: params.path) else {
+            throw RPCError(.invalidParams, "\(params.path) exists; coroq backup does not overwrite files")
+        }
+        do {
+            try await store.backup(to: params.path)
+            let size = (try? FileManager.default.attributesOfItem(atPath: params.path)[.size] as? Int64) ?? 0
+            logger.notice("backup written", metadata: ["path": "\(params.path)"])
+            return BackupResult(path: params.path, bytes: size ?? 0)
+        } catch {
+            throw RPCError(.storageFailure, "could not write the backup to \(params.path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import CoroqCore
+import CoroqProtocol
+import Foundation
+
+/// `show`, `cancel` and `retry`: one task's history, and a person's decisions about it.
+struct TaskControlHandler: Sendable {
+    let store: any TaskStore
+    let scheduler: Scheduler
+
+    func show(_ params: TaskParams) async throws(RPCError) -> TaskDetail {
+        let id = TaskID(params.id)
+        do {
+            guard let record = try await store.task(id) else { throw RPCError(.taskNotFound, "no task with id \(id)") }
+            return TaskDetail(
+                task: TaskInfo(record),
+                attempts: try await store.attempts(of: id).map(AttemptInfo.init),
+                callbacks: try await store.callbackRuns(of: id).map(CallbackRunInfo.init))
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+    }
+
+    /// Returns once the cancelled outcome is recorded (a running `exec` is killed first).
+    func cancel(_ params: CancelParams) async throws(RPCError) -> TaskInfo {
+        let reason = params.reason.flatMap { $0.isEmpty ? nil : $0 } ?? "cancelled by request"
+        do {
+            return TaskInfo(try await scheduler.cancel(TaskID(params.id), reason: reason))
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+    }
+
+    func retry(_ params: TaskParams) async throws(RPCError) -> TaskInfo {
+        do {
+            let record = try await store.retry(TaskID(params.id), at: Date())
+            scheduler.wake()
+            return TaskInfo(record)
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+    }
+}

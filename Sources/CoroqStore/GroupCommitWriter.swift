@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Group commit: concurrent writes share transactions, so throughput does not depend on one fsync each.
+///
+/// A write that arrives while no batch is being written starts one at once (no added delay when idle);
+/// writes that arrive while a transaction commits wait and go into the next one, all together. Each
+/// write runs in its own savepoint: one that throws (a refused state transition) rolls back alone and the
+/// others commit. Every caller is resumed only after its batch's COMMIT returned — nothing is acknowledged
+/// before it is durable. If the COMMIT itself fails (a full disk), every write of the batch fails with it.
+final class GroupCommitWriter: Sendable {
+    private struct PendingWrite: Sendable {
+        /// Runs the operation in a savepoint; returns what resumes the caller once the batch committed, and
+        /// the SQLite error the operation hit, if any.
+        let execute: @Sendable (Database) -> (resume: @Sendable () -> Void, databaseError: DatabaseError?)
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private let writer: any DatabaseWriter
+    private let state = Mutex<(queue: [PendingWrite], flushing: Bool)>(([], false))
+
+    init(writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    /// Runs `operation` in the next batch and returns its value once that batch is committed.
+    func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let pending = PendingWrite(
+                execute: { db in
+                    do {
+                        let value = try Self.inSavepoint(db, operation)
+                        return ({ continuation.resume(returning: value) }, nil)
+                    } catch {
+                        return ({ continuation.resume(throwing: error) }, error as? DatabaseError)
+                    }
+                },
+                fail: { continuation.resume(throwing: $0) })
+            let startsBatch = state.withLock { state in
+                state.queue.append(pending)
+                defer { state.flushing = true }
+                return !state.flushing
+            }
+            if startsBatch {
+                writer.asyncWriteWithoutTransaction { db in self.drain(db) }
+            }
+        }
+    }
+
+    /// On the database's writer queue: writes batches until none is waiting.
+    private func drain(_ db: Database) {
+        while true {
+            let batch = state.withLock { state in
+                defer { state.queue = [] }
+                if state.queue.isEmpty { state.flushing = false }
+                return state.queue
+            }
+            if batch.isEmpty { return }
+            var resumes: [@Sendable () -> Void] = []
+            resumes.reserveCapacity(batch.count)
+            var rootCause: DatabaseError?
+            do {
+                try db.inTransaction {
+                    for pending in batch {
+                        let (resume, databaseError) = pending.execute(db)
+                        resumes.append(resume)
+                        if rootCause == nil { rootCause = databaseError }
+                    }
+                    return .commit
+                }
+                for resume in resumes { resume() }
+            } catch {
+                // SQLite rolls a whole transaction back on some errors (SQLITE_FULL): the COMMIT then fails
+                // with "transaction aborted". Every caller hears the cause instead.
+                for pending in batch { pending.fail(rootCause ?? error) }
+            }
+        }
+    }
+
+    private static func inSavepoint<T>(_ db: Database, _ operation: (Database) throws -> T) throws -> T {
+        var value: T?
+        try db.inSavepoint {
+            value = try operation(db)
+            return .commit
+        }
+        return value!
+    }
+}

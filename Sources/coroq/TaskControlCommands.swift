@@ -1,0 +1,69 @@
+import ArgumentParser
+import CoroqProtocol
+import Foundation
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a task with every attempt and every run of its on-done command.")
+
+    @OptionGroup var options: ClientOptions
+
+    @Argument(help: "The task's id.")
+    var id: Int64
+
+    func run() async throws {
+        let detail = try await options.withClient { client in
+            try await client.call(.show, TaskParams(id: id), as: TaskDetail.self)
+        }
+        if options.json {
+            Output.line(Output.json(detail, pretty: true))
+        } else {
+            Output.line(TaskFormat.detail(detail))
+        }
+    }
+}
+
+struct CancelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel a task: a running one is stopped (its processes get SIGTERM, then SIGKILL).",
+        discussion: "Returns once the task is recorded cancelled. A task that has finished cannot be cancelled (exit 1).")
+
+    @OptionGroup var options: ClientOptions
+
+    @Argument(help: "The task's id.")
+    var id: Int64
+
+    @Option(help: "Why; stored as the task's error message.")
+    var reason: String?
+
+    func run() async throws {
+        let task = try await options.withClient { client in
+            try await client.call(.cancel, CancelParams(id: id, reason: reason), as: TaskInfo.self)
+        }
+        if options.json { Output.jsonLine(task) } else { Output.line(TaskFormat.finishedLine(task)) }
+    }
+}
+
+struct RetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Send an interrupted task back to the queue.",
+        discussion: """
+            A task submitted with --no-repeat that was running when the daemon died is `interrupted`: it \
+            may or may not have done its work. After checking, `coroq retry ID` runs it again; `coroq cancel ID` \
+            gives it up.
+            """)
+
+    @OptionGroup var options: ClientOptions
+
+    @Argument(help: "The task's id.")
+    var id: Int64
+
+    func run() async throws {
+        let task = try await options.withClient { client in
+            try await client.call(.retry, TaskParams(id: id), as: TaskInfo.self)
+        }
+        if options.json { Output.jsonLine(task) } else { Output.line("\(task.id)  \(task.state)") }
+    }
+}
