@@ -113,6 +113,7 @@ let package = Package(
             name: "CoroqEndToEndTests",
             dependencies: [
                 "coroqd", "coroq",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -16,6 +16,11 @@ struct RunningDaemon: Sendable {
     func coroq(_ arguments: String...) async throws -> CLIResult {
         try await runCoroq(arguments, socket: directory.socket)
     }
+
+    /// `coroq ARGUMENTS` with `stdin` as its standard input.
+    func coroq(_ arguments: [String], stdin: String) async throws -> CLIResult {
+        try await runCoroq(arguments, socket: directory.socket, stdin: stdin)
+    }
 }
 
 struct CLIResult: Sendable {
@@ -31,11 +36,11 @@ struct CLIResult: Sendable {
     var lines: [String] { stdout.split(separator: "\n").map(String.init) }
 }
 
-func runCoroq(_ arguments: [String], socket: String) async throws -> CLIResult {
+func runCoroq(_ arguments: [String], socket: String, stdin: String = "") async throws -> CLIResult {
     let result = try await Subprocess.run(
         .path(Binaries.coroq), arguments: Arguments(arguments),
         environment: .inherit.updating(["COROQ_SOCKET": socket]),
-        output: .string(limit: 1 << 22), error: .string(limit: 1 << 20))
+        input: .string(stdin), output: .string(limit: 1 << 24), error: .string(limit: 1 << 20))
     return CLIResult(
         status: result.terminationStatus, stdout: result.standardOutput, stderr: result.standardError)
 }
