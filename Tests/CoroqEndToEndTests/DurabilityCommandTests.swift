@@ -1,0 +1,128 @@
+import Foundation
+import Subprocess
+import SystemPackage
+import Testing
+
+/// The durability commands through the real CLI: batch submit, no-repeat and interrupted, retry, cancel,
+/// show, clean, backup, and start-up refusals of the real daemon.
+@Suite(.timeLimit(.minutes(1)))
+struct DurabilityCommandTests {
+    let directory = TestDirectory()
+
+    @Test func batchSubmitIsAllOrNothingWithLineNumbers() async throws {
+        try await withDaemon(directory) { daemon in
+            let good = try await daemon.coroq(["submit", "--batch"], stdin: """
+                {"job":"noop","args":{"n":1}}
+
+                {"job":"sleep","args":{"seconds":0}}
+                {"job":"exec","args":{"argv":["true"]},"no_repeat":true}
+                """)
+            #expect(good.exitCode == 0)
+            #expect(good.stdout == "1\n2\n3\n")
+            let badJSON = try await daemon.coroq(["submit", "--batch"], stdin: "{\"job\":\"noop\"}\n{oops\n")
+            #expect(badJSON.exitCode == 64)
+            #expect(badJSON.stderr.contains("line 2: not a JSON object"))
+            let badJob = try await daemon.coroq(["submit", "--batch"], stdin: "{\"job\":\"noop\"}\n{\"job\":\"sleep\",\"args\":{\"seconds\":\"soon\"}}\n")
+            #expect(badJob.exitCode == 1)
+            #expect(badJob.stderr.contains("line 2: invalid arguments for job 'sleep'"))
+            // Nothing of either bad batch was stored.
+            let status = try jsonObject(try await daemon.coroq("status", "--json").stdout)
+            #expect((status["tasks"] as? [Any])?.count == 3)
+            let show = try jsonObject(try await daemon.coroq("show", "3", "--json").stdout)
+            #expect((show["task"] as? [String: Any])?["repeatable"] as? Bool == false)
+        }
+    }
+
+    /// A no-repeat task running at a crash is `interrupted`, never run again on its own; a person retries
+    /// or cancels it, and `show` tells the story.
+    @Test func aNoRepeatTaskWaitsForAPersonAfterACrash() async throws {
+        let marker = directory.file("ran.txt")
+        try await withDaemon(directory) { daemon in
+            let one = try await daemon.coroq("submit", "--no-repeat", "exec", "--", "sh", "-c", "echo run >> \(marker); sleep 30")
+            let two = try await daemon.coroq("submit", "--no-repeat", "exec", "--", "sh", "-c", "sleep 30")
+            #expect(one.stdout == "1\n" && two.stdout == "2\n")
+            _ = try await daemon.log.line(containing: "task=1", "started")
+            _ = try await daemon.log.line(containing: "task=2", "started")
+            daemon.kill9()
+        }
+        try await withDaemon(directory, arguments: ["--shutdown-grace", "0"]) { daemon in
+            _ = try await daemon.log.line(containing: "must not run twice", "tasks=1,2")
+            let status = try await daemon.coroq("status")
+            #expect(status.stdout.contains("interrupted 2"))
+            let show = try await daemon.coroq("show", "1")
+            #expect(show.stdout.contains("#1") && show.stdout.contains("interrupted"))
+            #expect(show.stdout.contains("(no-repeat)"))
+
+            let cancel = try await daemon.coroq("cancel", "2", "--reason", "checked by hand")
+            #expect(cancel.exitCode == 0 && cancel.stdout.contains("cancelled"))
+            #expect(try await daemon.coroq("retry", "2").exitCode == 1)  // cancelled is final
+
+            #expect(try await daemon.coroq("retry", "1").stdout == "1  queued\n")
+            _ = try await daemon.log.line(containing: "task=1", "attempt=2", "started")
+            let stop = try await daemon.coroq("cancel", "1")
+            #expect(stop.exitCode == 0)
+            let detail = try jsonObject(try await daemon.coroq("show", "1", "--json").stdout)
+            let attempts = detail["attempts"] as? [[String: Any]] ?? []
+            #expect(attempts.map { $0["outcome"] as? String } == ["interrupted", "cancelled"])
+            #expect((detail["task"] as? [String: Any])?["state"] as? String == "cancelled")
+        }
+        let ran = try String(contentsOfFile: marker, encoding: .utf8)
+        #expect(ran == "run\nrun\n", "once before the crash, once after the person's retry")
+    }
+
+    /// Cancelling a running exec kills it promptly and records the reason; a finished task cannot be.
+    @Test func cancelStopsARunningTask() async throws {
+        try await withDaemon(directory) { daemon in
+            _ = try await daemon.coroq("submit", "exec", "--", "sleep", "30")
+            _ = try await daemon.log.line(containing: "task=1", "started")
+            let clock = ContinuousClock()
+            let start = clock.now
+            let cancel = try await daemon.coroq("cancel", "1", "--reason", "not needed", "--json")
+            #expect(clock.now - start < .seconds(5))
+            let task = try jsonObject(cancel.stdout)
+            #expect(task["state"] as? String == "cancelled")
+            #expect((task["error"] as? [String: Any])?["message"] as? String == "not needed")
+            let wait = try await daemon.coroq("wait", "1")
+            #expect(wait.exitCode == 2)
+            let again = try await daemon.coroq("cancel", "1")
+            #expect(again.exitCode == 1 && again.stderr.contains("task is cancelled"))
+        }
+    }
+
+    @Test func cleanAndBackup() async throws {
+        let backup = directory.file("copy.db")
+        try await withDaemon(directory) { daemon in
+            _ = try await daemon.coroq(["submit", "--batch"], stdin: String(repeating: "{\"job\":\"noop\"}\n", count: 5))
+            #expect(try await daemon.coroq("wait", "--all").exitCode == 0)
+            let written = try await daemon.coroq("backup", backup)
+            #expect(written.exitCode == 0 && written.stdout.hasPrefix(backup))
+            #expect(try await daemon.coroq("backup", backup).exitCode == 1)  // never overwrites
+            #expect(try await daemon.coroq("clean", "--older-than", "1h").stdout == "deleted 0 tasks\n")
+            #expect(try await daemon.coroq("clean", "--state", "failed").stdout == "deleted 0 tasks\n")
+            #expect(try await daemon.coroq("clean").stdout == "deleted 5 tasks\n")
+            #expect(try await daemon.coroq("status", "1").exitCode == 1)
+        }
+        // The copy is a coroq database that a daemon can start on, with the 5 tasks in it.
+        let copy = TestDirectory()
+        try FileManager.default.createDirectory(atPath: copy.path + "/state", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: backup, toPath: copy.database)
+        try await withDaemon(copy) { daemon in
+            let status = try await daemon.coroq("status")
+            #expect(status.stdout.contains("succeeded 5"))
+        }
+    }
+
+    /// The real daemon refuses a file that is not its database, says why, exits non-zero, and leaves it.
+    @Test func theDaemonRefusesAFileThatIsNotItsDatabase() async throws {
+        try FileManager.default.createDirectory(atPath: directory.path + "/state", withIntermediateDirectories: true)
+        let notes = Data("my notes\n".utf8)
+        try notes.write(to: URL(fileURLWithPath: directory.database))
+        let result = try await Subprocess.run(
+            .path(Binaries.coroqd), arguments: ["--socket", directory.socket, "--db", directory.database],
+            output: .discarded, error: .string(limit: 4096))
+        #expect(result.terminationStatus == .exited(1))
+        #expect(result.standardError.contains("refusing to use \(directory.database): it is not an SQLite database"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.database)) == notes)
+        #expect(!FileManager.default.fileExists(atPath: directory.socket))
+    }
+}
