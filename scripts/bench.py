@@ -6,8 +6,11 @@ real protocol and CLI:
   sleeps    N `sleep 1` tasks in one submit request; time from the ack to all done (ideal ~1 s)
   noops     N `noop` tasks in one submit request; time from the request to all done; tasks/s
   submit    one `coroq submit noop` process, median of many runs (hyperfine when present)
+  batch     N `noop` lines through `coroq submit --batch`, then `coroq wait --all`: time until all are
+            complete and durable, tasks/s; with --synchronous normal or full (the daemon's setting)
 
-Usage: swift build -c release && scripts/bench.py [--n 10000] [--skip-seed]
+Usage: swift build -c release && scripts/bench.py [--n 10000] [--synchronous normal|full] [--only WORKLOAD]…
+       scripts/bench.py --only batch --n 100000 --synchronous full
 Prints one JSON line per workload. The full benchmark runner (issue 5) will supersede this.
 """
 import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
@@ -47,11 +50,11 @@ def peak_rss_mb(pid):
                 return int(line.split()[1]) / 1024
 
 
-def start_daemon(directory):
+def start_daemon(directory, synchronous):
     socket_path = os.path.join(directory, "coroqd.sock")
     daemon = subprocess.Popen(
         [os.path.join(BIN, "coroqd"), "--socket", socket_path, "--db", os.path.join(directory, "coroq.db"),
-         "--log-level", "warning", "--shutdown-grace", "0"], stderr=subprocess.DEVNULL)
+         "--log-level", "warning", "--shutdown-grace", "0", "--synchronous", synchronous], stderr=subprocess.DEVNULL)
     for _ in range(500):
         if os.path.exists(socket_path):
             try:
@@ -74,45 +77,76 @@ def bulk(socket_path, job, args, n):
     return start, acked, done
 
 
+def workload_batch(options, env, coroq, directory, daemon):
+    batch = os.path.join(directory, "batch.ndjson")
+    with open(batch, "w") as out:
+        out.write('{"job":"noop"}\n' * options.n)
+    start = time.perf_counter()
+    with open(batch) as stdin:
+        subprocess.run([coroq, "submit", "--batch"], env=env, check=True, stdin=stdin, stdout=subprocess.DEVNULL)
+    acked = time.perf_counter()
+    subprocess.run([coroq, "wait", "--all"], env=env, check=True, stdout=subprocess.DEVNULL)
+    done = time.perf_counter()
+    return {"n": options.n, "synchronous": options.synchronous, "submit_s": round(acked - start, 3),
+            "e2e_s": round(done - start, 3), "tasks_per_s": round(options.n / (done - start)),
+            "daemon_peak_rss_mb": round(peak_rss_mb(daemon.pid), 1)}
+
+
+def workload_seed(options, env, coroq, directory, daemon):
+    start = time.perf_counter()
+    subprocess.run([coroq, "submit", "sleep", "2"], env=env, check=True, capture_output=True)
+    subprocess.run([coroq, "submit", "sleep", "3"], env=env, check=True, capture_output=True)
+    subprocess.run([coroq, "wait", "--all"], env=env, check=True, capture_output=True)
+    return {"total_s": round(time.perf_counter() - start, 3)}
+
+
+def workload_sleeps(options, env, coroq, directory, daemon):
+    start, acked, done = bulk(env["COROQ_SOCKET"], "sleep", {"seconds": 1}, options.n)
+    return {"n": options.n, "submit_s": round(acked - start, 3), "after_ack_s": round(done - acked, 3),
+            "daemon_peak_rss_mb": round(peak_rss_mb(daemon.pid), 1)}
+
+
+def workload_noops(options, env, coroq, directory, daemon):
+    start, acked, done = bulk(env["COROQ_SOCKET"], "noop", {}, options.n)
+    return {"n": options.n, "e2e_s": round(done - start, 3), "tasks_per_s": round(options.n / (done - start)),
+            "daemon_peak_rss_mb": round(peak_rss_mb(daemon.pid), 1)}
+
+
+def workload_submit(options, env, coroq, directory, daemon):
+    if shutil.which("hyperfine"):
+        export = os.path.join(directory, "hyperfine.json")
+        subprocess.run(["hyperfine", "-N", "--warmup", "5", "--runs", "100", "--export-json", export,
+                        f"{coroq} submit noop"], env=env, check=True, capture_output=True)
+        times = json.load(open(export))["results"][0]["times"]
+    else:
+        times = []
+        for _ in range(100):
+            start = time.perf_counter()
+            subprocess.run([coroq, "submit", "noop"], env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+    return {"median_ms": round(statistics.median(times) * 1000, 2), "runs": len(times)}
+
+
+WORKLOADS = {"batch": workload_batch, "seed": workload_seed, "sleeps": workload_sleeps,
+             "noops": workload_noops, "submit": workload_submit}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10000)
-    parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument("--synchronous", choices=["normal", "full"], default="normal")
+    parser.add_argument("--only", choices=sorted(WORKLOADS), action="append",
+                        help="run only these workloads (repeatable); default: all")
     options = parser.parse_args()
     directory = tempfile.mkdtemp(prefix="coroq-bench-")
-    daemon, socket_path = start_daemon(directory)
+    daemon, socket_path = start_daemon(directory, options.synchronous)
     env = dict(os.environ, COROQ_SOCKET=socket_path)
     coroq = os.path.join(BIN, "coroq")
     try:
-        if not options.skip_seed:
-            start = time.perf_counter()
-            subprocess.run([coroq, "submit", "sleep", "2"], env=env, check=True, capture_output=True)
-            subprocess.run([coroq, "submit", "sleep", "3"], env=env, check=True, capture_output=True)
-            subprocess.run([coroq, "wait", "--all"], env=env, check=True, capture_output=True)
-            print(json.dumps({"workload": "seed", "total_s": round(time.perf_counter() - start, 3)}))
-
-        start, acked, done = bulk(socket_path, "sleep", {"seconds": 1}, options.n)
-        print(json.dumps({"workload": "sleeps", "n": options.n, "submit_s": round(acked - start, 3),
-                          "after_ack_s": round(done - acked, 3), "daemon_peak_rss_mb": round(peak_rss_mb(daemon.pid), 1)}))
-
-        start, acked, done = bulk(socket_path, "noop", {}, options.n)
-        print(json.dumps({"workload": "noops", "n": options.n, "e2e_s": round(done - start, 3),
-                          "tasks_per_s": round(options.n / (done - start)),
-                          "daemon_peak_rss_mb": round(peak_rss_mb(daemon.pid), 1)}))
-
-        if shutil.which("hyperfine"):
-            export = os.path.join(directory, "hyperfine.json")
-            subprocess.run(["hyperfine", "-N", "--warmup", "5", "--runs", "100", "--export-json", export,
-                            f"{coroq} submit noop"], env=env, check=True, capture_output=True)
-            times = json.load(open(export))["results"][0]["times"]
-        else:
-            times = []
-            for _ in range(100):
-                start = time.perf_counter()
-                subprocess.run([coroq, "submit", "noop"], env=env, check=True, capture_output=True)
-                times.append(time.perf_counter() - start)
-        print(json.dumps({"workload": "submit", "median_ms": round(statistics.median(times) * 1000, 2),
-                          "runs": len(times)}))
+        for name, workload in WORKLOADS.items():
+            if options.only and name not in options.only:
+                continue
+            print(json.dumps({"workload": name, **workload(options, env, coroq, directory, daemon)}), flush=True)
     finally:
         daemon.terminate()
         daemon.wait()
