@@ -92,6 +92,10 @@ public actor InMemoryTaskStore: TaskStore {
         return proposed
     }
 
+    public func checkpointValue(_ task: TaskID, key: String) -> JSONValue? {
+        checkpoints[task]?[key]
+    }
+
     private func cutOff(_ id: TaskID, event: TaskEvent, attempt outcome: AttemptOutcome, at now: Date) throws {
         guard let current = records[id] else { throw TaskStoreError.notFound(id) }
         records[id] = try current.applying(event)

@@ -33,4 +33,7 @@ public struct JobContext: Sendable {
 public protocol CheckpointStore: Sendable {
     /// Returns the value stored under (`task`, `key`); stores and returns `proposed` when there is none.
     func checkpoint(_ task: TaskID, key: String, proposed: JSONValue) async throws -> JSONValue
+
+    /// The value stored under (`task`, `key`), without storing anything.
+    func checkpointValue(_ task: TaskID, key: String) async throws -> JSONValue?
 }

@@ -59,7 +59,7 @@ public struct ExecJob: JobDefinition {
         let log = try TaskOutputLog(path: "\(logDirectory)/\(context.taskID).log", tailCapacity: tailBytes)
         let spawned: Result<TerminationStatus, any Error>
         do {
-            spawned = .success(try await spawn(arguments, into: log))
+            spawned = .success(try await spawn(arguments, into: log, context: context))
         } catch {
             spawned = .failure(error)
         }
@@ -77,7 +77,9 @@ public struct ExecJob: JobDefinition {
         return output
     }
 
-    private func spawn(_ arguments: Arguments, into log: TaskOutputLog) async throws -> TerminationStatus {
+    private func spawn(
+        _ arguments: Arguments, into log: TaskOutputLog, context: JobContext
+    ) async throws -> TerminationStatus {
         let command = arguments.argv[0]
         var options = PlatformOptions()
         options.createSession = true
@@ -89,6 +91,12 @@ public struct ExecJob: JobDefinition {
             platformOptions: options,
             input: .none, output: .sequence, error: .sequence
         ) { execution in
+            // Recorded so that, after a crash of the daemon, start-up can kill this group if it outlived it.
+            let pid = execution.processIdentifier.value
+            if let mark = ProcessMark.of(pid) {
+                _ = try? await context.remember(ProcessMark.key(attempt: context.attempt)) { mark }
+            }
+            context.logger.debug("spawned", metadata: ["pid": "\(pid)", "command": "\(command)"])
             async let stdout: Void = Self.pump(execution.standardOutput, into: log, as: .stdout)
             async let stderr: Void = Self.pump(execution.standardError, into: log, as: .stderr)
             _ = try await (stdout, stderr)

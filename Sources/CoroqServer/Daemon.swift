@@ -35,6 +35,7 @@ public struct Daemon: Sendable {
             logger.notice("tasks cut off by the previous daemon are back in the queue",
                           metadata: ["tasks": "\(recovery.requeued.map(\.description).joined(separator: ","))"])
         }
+        await ExecJob.killOrphans(of: try await store.tasks(recovery.requeued + recovery.interrupted), in: store, logger: logger)
         if !recovery.interrupted.isEmpty {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
                            metadata: ["tasks": "\(recovery.interrupted.map(\.description).joined(separator: ","))"])

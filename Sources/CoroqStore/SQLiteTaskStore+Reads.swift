@@ -44,6 +44,13 @@ extension SQLiteTaskStore {
         }
     }
 
+    public func checkpointValue(_ task: TaskID, key: String) async throws -> JSONValue? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM task_checkpoints WHERE task_id = ? AND key = ?",
+                                arguments: [task.rawValue, key])
+        }.map { try JSONValue(storedText: $0) }
+    }
+
     public func attempts(of id: TaskID) async throws -> [AttemptRecord] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE task_id = ? ORDER BY number", arguments: [id.rawValue])

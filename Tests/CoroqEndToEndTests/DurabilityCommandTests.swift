@@ -41,8 +41,8 @@ struct DurabilityCommandTests {
             let one = try await daemon.coroq("submit", "--no-repeat", "exec", "--", "sh", "-c", "echo run >> \(marker); sleep 30")
             let two = try await daemon.coroq("submit", "--no-repeat", "exec", "--", "sh", "-c", "sleep 30")
             #expect(one.stdout == "1\n" && two.stdout == "2\n")
-            _ = try await daemon.log.line(containing: "task=1", "started")
-            _ = try await daemon.log.line(containing: "task=2", "started")
+            _ = try await daemon.log.line(containing: "task=1", "spawned")
+            _ = try await daemon.log.line(containing: "task=2", "spawned")
             daemon.kill9()
         }
         try await withDaemon(directory, arguments: ["--shutdown-grace", "0"]) { daemon in
@@ -58,7 +58,7 @@ struct DurabilityCommandTests {
             #expect(try await daemon.coroq("retry", "2").exitCode == 1)  // cancelled is final
 
             #expect(try await daemon.coroq("retry", "1").stdout == "1  queued\n")
-            _ = try await daemon.log.line(containing: "task=1", "attempt=2", "started")
+            _ = try await daemon.log.line(containing: "task=1", "spawned")
             let stop = try await daemon.coroq("cancel", "1")
             #expect(stop.exitCode == 0)
             let detail = try jsonObject(try await daemon.coroq("show", "1", "--json").stdout)
@@ -124,5 +124,25 @@ struct DurabilityCommandTests {
         #expect(result.standardError.contains("refusing to use \(directory.database): it is not an SQLite database"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory.database)) == notes)
         #expect(!FileManager.default.fileExists(atPath: directory.socket))
+    }
+
+    /// `kill -9` leaves an `exec`'s process group running (its own session); the next start kills it before
+    /// anything runs, so a re-run never overlaps its orphan.
+    @Test func aRestartKillsTheOrphansOfACrash() async throws {
+        let marker = "coroq-orphan-\(UUID().uuidString.prefix(8))"
+        func alive() async throws -> Bool {
+            let found = try await Subprocess.run(.path("/usr/bin/pgrep"), arguments: ["-f", marker], output: .string(limit: 4096))
+            return !found.standardOutput.isEmpty
+        }
+        try await withDaemon(directory) { daemon in
+            _ = try await daemon.coroq("submit", "exec", "--", "sh", "-c", "sleep 30; echo \(marker)")
+            _ = try await daemon.log.line(containing: "task=1", "spawned")
+            daemon.kill9()
+        }
+        #expect(try await alive(), "the orphan should outlive the killed daemon")
+        try await withDaemon(directory, arguments: ["--shutdown-grace", "0"]) { daemon in
+            _ = try await daemon.log.line(containing: "killed processes left running", "task=1")
+            #expect(try await !alive())
+        }
     }
 }

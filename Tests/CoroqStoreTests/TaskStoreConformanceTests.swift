@@ -96,8 +96,10 @@ import Testing
     func checkpointKeepsTheFirstValue(kind: StoreKind) async throws {
         let store = try kind.make()
         _ = try await store.submit([NewTask(job: "sleep")], at: t0)
+        #expect(try await store.checkpointValue(TaskID(1), key: "deadline") == nil)
         #expect(try await store.checkpoint(TaskID(1), key: "deadline", proposed: 10.5) == 10.5)
         #expect(try await store.checkpoint(TaskID(1), key: "deadline", proposed: 99) == 10.5)
+        #expect(try await store.checkpointValue(TaskID(1), key: "deadline") == 10.5)
     }
 
     @Test(arguments: StoreKind.allCases)
