@@ -145,4 +145,21 @@ struct DurabilityCommandTests {
             #expect(try await !alive())
         }
     }
+
+    /// The daemon prunes finished tasks older than --retention on its own (at start-up, then on a timer),
+    /// with their logs; unfinished tasks stay whatever their age.
+    @Test func retentionPrunesOldFinishedTasks() async throws {
+        try await withDaemon(directory) { daemon in
+            _ = try await daemon.coroq("submit", "exec", "--", "echo", "old")
+            #expect(try await daemon.coroq("wait", "1").exitCode == 0)
+        }
+        let log = directory.path + "/state/logs/1.log"
+        #expect(FileManager.default.fileExists(atPath: log))
+        try await Task.sleep(for: .milliseconds(1100))  // the scenario: task 1 is now older than 1 s
+        try await withDaemon(directory, arguments: ["--retention", "1s"]) { daemon in
+            _ = try await daemon.log.line(containing: "pruned finished tasks", "count=1")
+            #expect(try await daemon.coroq("status", "1").exitCode == 1)
+            #expect(!FileManager.default.fileExists(atPath: log))
+        }
+    }
 }
