@@ -7,6 +7,8 @@ final class AttemptControl: Sendable {
         var cancelJob: (@Sendable () -> Void)?
         var reason: String?
         var waiters: [CheckedContinuation<TaskRecord, any Error>] = []
+        /// Set once the attempt has ended: a cancel that arrives later is answered with it at once.
+        var result: Result<TaskRecord, any Error>?
     }
 
     private let state = Mutex(State())
@@ -32,18 +34,23 @@ final class AttemptControl: Sendable {
 
     /// Cancels the attempt; `waiter` is resumed with the task once its outcome is recorded.
     func requestCancel(reason: String, waiter: CheckedContinuation<TaskRecord, any Error>) {
-        let cancelJob = state.withLock { state in
+        let (cancelJob, ended) = state.withLock { state in
+            if let result = state.result { return (nil as (@Sendable () -> Void)?, result as Result<TaskRecord, any Error>?) }
             if state.reason == nil { state.reason = reason }
             state.waiters.append(waiter)
-            return state.cancelJob
+            return (state.cancelJob, nil)
         }
+        if let ended { return waiter.resume(with: ended) }
         cancelJob?()
     }
 
-    /// The attempt has ended: tell whoever asked to cancel it how.
+    /// The attempt has ended: tell whoever asked to cancel it how, now and later.
     func resolve(_ result: Result<TaskRecord, any Error>) {
-        for waiter in state.withLock({ state in defer { state.waiters = [] }; return state.waiters }) {
-            waiter.resume(with: result)
+        let waiters = state.withLock { state in
+            state.result = result
+            defer { state.waiters = [] }
+            return state.waiters
         }
+        for waiter in waiters { waiter.resume(with: result) }
     }
 }

@@ -47,8 +47,13 @@ public actor InMemoryTaskStore: TaskStore {
         return record
     }
 
-    public func requeue(_ ids: [TaskID], at now: Date) throws {
-        for id in ids { try cutOff(id, event: .requeue, attempt: .requeued, at: now) }
+    public func cutOff(_ ids: [TaskID], at now: Date) throws -> [TaskRecord] {
+        try ids.map { id in
+            guard let record = records[id] else { throw TaskStoreError.notFound(id) }
+            try cutOff(id, event: record.repeatable ? .requeue : .interrupt,
+                       attempt: record.repeatable ? .requeued : .interrupted, at: now)
+            return records[id]!
+        }
     }
 
     public func retry(_ id: TaskID, at now: Date) throws -> TaskRecord {
@@ -75,6 +80,7 @@ public actor InMemoryTaskStore: TaskStore {
     public func clean(finishedBefore cutoff: Date, states: Set<TaskState>) -> [TaskID] {
         let doomed = records.values.filter { record in
             record.state.isFinal && states.contains(record.state) && (record.finishedAt.map { $0 < cutoff } ?? false)
+                && !pendingCallbackIDs.contains(record.id)  // its on-done has not run yet
         }.map(\.id).sorted()
         for id in doomed {
             records[id] = nil

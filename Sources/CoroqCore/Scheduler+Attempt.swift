@@ -20,8 +20,12 @@ extension Scheduler {
         } else if Task.isCancelled, case .failed = outcome {
             // Cut off by shutdown (a cancelled subprocess reports SIGKILL, a sleep throws): not the task's
             // own failure. It runs again after the restart.
-            if await recordDurably(logger, { try await self.store.requeue([record.id], at: self.now()) }) != nil {
-                logger.info("interrupted by shutdown, back in the queue")
+            if let cut = await recordDurably(logger, { try await self.store.cutOff([record.id], at: self.now()) }) {
+                if cut.first?.state == .interrupted {
+                    logger.warning("interrupted by shutdown; it must not run twice: coroq retry or coroq cancel")
+                } else {
+                    logger.info("interrupted by shutdown, back in the queue")
+                }
             }
             control.resolve(.failure(TaskStoreError(.storage, "coroqd is shutting down; task \(record.id) goes back to the queue")))
             return

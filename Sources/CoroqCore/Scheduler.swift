@@ -131,6 +131,13 @@ public final class Scheduler: Service {
             }
             group.cancelAll()  // only timers can be left
         }
+        // The loop is over: cancels still queued get an answer instead of waiting for ever.
+        eventSink.finish()
+        for await event in events {
+            if case .cancel(let id, _, let waiter) = event {
+                waiter.resume(throwing: TaskStoreError(.storage, "coroqd is shutting down; task \(id) was not cancelled"))
+            }
+        }
     }
 
     /// Claims up to `slots` queued tasks and starts an attempt for each. Returns the attempts started, and

@@ -20,8 +20,10 @@ public protocol TaskStore: CheckpointStore {
     /// pending in the same transaction (the outbox).
     func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
 
-    /// Puts running tasks back in the queue: their attempts were cut off by a shutdown (`requeued`).
-    func requeue(_ ids: [TaskID], at now: Date) async throws
+    /// Ends running tasks' attempts cut off by a shutdown: a task safe to repeat goes back to the queue (its
+    /// attempt `requeued`); one that must not repeat becomes `interrupted` (its attempt too). Returns the
+    /// tasks as they are now.
+    func cutOff(_ ids: [TaskID], at now: Date) async throws -> [TaskRecord]
 
     /// Sends an interrupted task back to the queue (a person decided it may run again).
     func retry(_ id: TaskID, at now: Date) async throws -> TaskRecord

@@ -18,6 +18,11 @@ public enum Seconds {
         return .seconds(min(max(value, 0), maximum))
     }
 
+    /// A `Duration` as a number of seconds, fractions included.
+    public static func of(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     /// Reads a duration written for people: `90`, `1.5s`, `30m`, `12h`, `7d`, `2w` (seconds when no unit).
     public static func parse(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]

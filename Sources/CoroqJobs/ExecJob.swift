@@ -9,7 +9,8 @@ import SystemPackage
 /// The child gets its own session (process group), so cancelling the task signals every process it
 /// started: SIGTERM, then SIGKILL after `terminationGrace`. The whole output goes to
 /// `<logDirectory>/<task id>.log`; the result keeps the last `tailBytes` of stdout and of stderr.
-/// A non-zero exit fails the task with code `exit_status` and the same details.
+/// A non-zero exit fails the task with code `exit_status` and the same details. The command gets
+/// `COROQ_TASK_ID` and `COROQ_ATTEMPT` in its environment.
 public struct ExecJob: JobDefinition {
     public struct Arguments: Codable, Sendable {
         /// The command and its arguments; the first is looked up in PATH unless it contains a `/`.
@@ -87,6 +88,9 @@ public struct ExecJob: JobDefinition {
         let result = try await Subprocess.run(
             command.contains("/") ? .path(FilePath(command)) : .name(command),
             arguments: Subprocess.Arguments(Array(arguments.argv.dropFirst())),
+            environment: .inherit.updating([
+                "COROQ_TASK_ID": "\(context.taskID)", "COROQ_ATTEMPT": "\(context.attempt)",
+            ]),
             workingDirectory: arguments.cwd.map { FilePath($0) },
             platformOptions: options,
             input: .none, output: .sequence, error: .sequence

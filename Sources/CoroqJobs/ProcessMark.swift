@@ -18,23 +18,37 @@ struct ProcessMark: Codable, Sendable, Equatable {
     /// The checkpoint key of attempt `number`'s process group.
     static func key(attempt number: Int) -> String { "process#\(number)" }
 
-    /// The mark of the running process `pid` (the leader of its own session), or nil if it is gone.
+    /// The mark of `pid` if it is still the leader of its own session and process group (as `exec`
+    /// starts it), or nil when it is gone or was already replaced.
     static func of(_ pid: Int32) -> ProcessMark? {
-        guard let startTime = startTime(of: pid), let boot = kernelBoot() else { return nil }
-        return ProcessMark(processGroup: pid, startTime: startTime, kernelBoot: boot)
+        guard let stat = Stat(pid), stat.session == pid, stat.processGroup == pid, let boot = kernelBoot() else {
+            return nil
+        }
+        return ProcessMark(processGroup: pid, startTime: stat.startTime, kernelBoot: boot)
     }
 
-    /// True when the same leader process still runs (same boot, same pid, same start time).
+    /// True when the same leader still runs: same boot, same pid, same start time, still its group's leader.
     var isStillRunning: Bool {
-        Self.kernelBoot() == kernelBoot && Self.startTime(of: processGroup) == startTime
+        guard Self.kernelBoot() == kernelBoot, let stat = Stat(processGroup) else { return false }
+        return stat.startTime == startTime && stat.processGroup == processGroup && stat.state != "Z"
     }
 
-    private static func startTime(of pid: Int32) -> UInt64? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let afterName = stat.range(of: ")", options: .backwards)?.upperBound else { return nil }
-        // Fields after the name start at field 3 (state); the start time is field 22.
-        let fields = stat[afterName...].split(separator: " ")
-        return fields.count > 19 ? UInt64(fields[19]) : nil
+    /// The fields of `/proc/PID/stat` that identify a process.
+    private struct Stat {
+        var state: Substring
+        var processGroup: Int32
+        var session: Int32
+        var startTime: UInt64
+
+        init?(_ pid: Int32) {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let afterName = text.range(of: ")", options: .backwards)?.upperBound else { return nil }
+            // After the name come field 3 (state), 4 (ppid), 5 (pgrp), 6 (session) … 22 (start time).
+            let fields = text[afterName...].split(separator: " ")
+            guard fields.count > 19, let group = Int32(fields[2]), let session = Int32(fields[3]),
+                  let start = UInt64(fields[19]) else { return nil }
+            (state, processGroup, self.session, startTime) = (fields[0], group, session, start)
+        }
     }
 
     private static func kernelBoot() -> String? {
@@ -45,15 +59,28 @@ struct ProcessMark: Codable, Sendable, Equatable {
 
 extension ExecJob {
     /// At start-up, before anything runs: kills the process groups that `exec` attempts cut off by a crash
-    /// left running (their daemon died, they did not), so a re-run never overlaps its own orphan.
+    /// left running (their daemon died, they did not), so a re-run never overlaps its own orphan. Only for
+    /// tasks that will run again: a task that must not repeat keeps its process (see `orphanStillRunning`).
     public static func killOrphans(of tasks: [TaskRecord], in store: any TaskStore, logger: Logger) async {
         for task in tasks where task.job == "exec" && task.attempts > 0 {
-            guard let stored = try? await store.checkpointValue(task.id, key: ProcessMark.key(attempt: task.attempts)),
-                  let mark = try? stored.decode(as: ProcessMark.self), mark.isStillRunning else { continue }
+            guard let mark = await orphan(of: task, in: store) else { continue }
             kill(-mark.processGroup, SIGKILL)
             logger.notice("killed processes left running by the previous daemon", metadata: [
                 "task": "\(task.id)", "process_group": "\(mark.processGroup)",
             ])
         }
+    }
+
+    /// The leader pid of a process group that the task's last attempt left running, if it still runs (an
+    /// interrupted no-repeat task's process, which is let finish: a person decides once it has).
+    public static func orphanStillRunning(of task: TaskRecord, in store: any TaskStore) async -> Int32? {
+        guard task.job == "exec", task.attempts > 0 else { return nil }
+        return await orphan(of: task, in: store)?.processGroup
+    }
+
+    private static func orphan(of task: TaskRecord, in store: any TaskStore) async -> ProcessMark? {
+        guard let stored = try? await store.checkpointValue(task.id, key: ProcessMark.key(attempt: task.attempts)),
+              let mark = try? stored.decode(as: ProcessMark.self), mark.isStillRunning else { return nil }
+        return mark
     }
 }

@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqJSON
 import CoroqJobs
 import CoroqProtocol
 import CoroqStore
@@ -35,7 +36,7 @@ public struct Daemon: Sendable {
             logger.notice("tasks cut off by the previous daemon are back in the queue",
                           metadata: ["tasks": "\(recovery.requeued.map(\.description).joined(separator: ","))"])
         }
-        await ExecJob.killOrphans(of: try await store.tasks(recovery.requeued + recovery.interrupted), in: store, logger: logger)
+        await ExecJob.killOrphans(of: try await store.tasks(recovery.requeued), in: store, logger: logger)
         if !recovery.interrupted.isEmpty {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
                            metadata: ["tasks": "\(recovery.interrupted.map(\.description).joined(separator: ","))"])
@@ -66,7 +67,7 @@ public struct Daemon: Sendable {
         do {
             return try SQLiteTaskStore.open(
                 path: configuration.databasePath, synchronous: configuration.synchronous,
-                busyTimeout: Double(configuration.busyTimeout.components.seconds))
+                busyTimeout: Seconds.of(configuration.busyTimeout))
         } catch let refusal as StartupRefusal {
             throw DaemonStartupError(
                 "refusing to use \(configuration.databasePath): \(refusal.reason). The file was not changed; move it away or pass another --db")

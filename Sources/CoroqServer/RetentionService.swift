@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqJSON
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -11,7 +12,7 @@ struct RetentionService: Service {
     let logger: Logger
 
     func run() async {
-        let seconds = Double(retention.components.seconds)
+        let seconds = Seconds.of(retention)
         let interval = Duration.seconds(min(3600, max(60, seconds / 10)))
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {

@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqJobs
 import CoroqProtocol
 import Foundation
 
@@ -30,8 +31,15 @@ struct TaskControlHandler: Sendable {
         }
     }
 
+    /// Refused while the process of the cut-off attempt still runs: a retry must not overlap it.
     func retry(_ params: TaskParams) async throws(RPCError) -> TaskInfo {
         do {
+            if let task = try await store.task(TaskID(params.id)), task.state == .interrupted,
+               let pid = await ExecJob.orphanStillRunning(of: task, in: store) {
+                throw RPCError(.wrongState,
+                    "the process of its cut-off attempt still runs (process group \(pid)); wait for it to end, or kill it, then retry",
+                    data: ["process_group": .int(Int64(pid))])
+            }
             let record = try await store.retry(TaskID(params.id), at: Date())
             scheduler.wake()
             return TaskInfo(record)

@@ -73,7 +73,8 @@ final class GroupCommitWriter: Sendable {
             } catch {
                 // SQLite rolls a whole transaction back on some errors (SQLITE_FULL): the COMMIT then fails
                 // with "transaction aborted". Every caller hears the cause instead.
-                for pending in batch { pending.fail(rootCause ?? error) }
+                let aborted = (error as? DatabaseError)?.resultCode == .SQLITE_ABORT
+                for pending in batch { pending.fail(aborted ? rootCause ?? error : error) }
             }
         }
     }

@@ -103,9 +103,14 @@ public struct SQLiteTaskStore: TaskStore {
         }
     }
 
-    public func requeue(_ ids: [TaskID], at now: Date) async throws {
+    public func cutOff(_ ids: [TaskID], at now: Date) async throws -> [TaskRecord] {
         try await batch.write { db in
-            for id in ids { try Self.cutOff(id, event: .requeue, at: now, in: db) }
+            try ids.map { id in
+                guard let record = try Self.fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
+                try Self.cutOff(id, event: record.repeatable ? .requeue : .interrupt,
+                                attempt: record.repeatable ? .requeued : .interrupted, at: now, in: db)
+                return try Self.fetch(id, in: db)!
+            }
         }
     }
 
@@ -160,7 +165,8 @@ public struct SQLiteTaskStore: TaskStore {
         let finalStates = states.filter(\.isFinal).map(\.rawValue)
         return try await batch.write { db in
             try Int64.fetchAll(db, sql: """
-                DELETE FROM tasks WHERE finished_at < ? AND state IN (SELECT value FROM json_each(?)) RETURNING id
+                DELETE FROM tasks WHERE finished_at < ? AND state IN (SELECT value FROM json_each(?))
+                    AND (on_done_status IS NULL OR on_done_status <> 'pending') RETURNING id
                 """, arguments: [cutoff.timeIntervalSince1970, JSONValue.array(finalStates.map(JSONValue.string)).jsonText]
             ).map { TaskID($0) }
         }
@@ -168,7 +174,7 @@ public struct SQLiteTaskStore: TaskStore {
 
     /// Ends a running task's attempt as cut off, and applies `event` (requeue or interrupt) to the task.
     private static func cutOff(
-        _ id: TaskID, event: TaskEvent, attempt outcome: AttemptOutcome = .requeued, at now: Date, in db: Database
+        _ id: TaskID, event: TaskEvent, attempt outcome: AttemptOutcome, at now: Date, in db: Database
     ) throws {
         guard let current = try fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
         let record = try current.applying(event)

@@ -76,12 +76,16 @@ enum Schema {
                 CREATE INDEX callback_runs_by_task ON callback_runs (task_id);
                 """)
             // v1 kept only an attempt count and the last attempt's times: record that last attempt, in
-            // boot 0 ("before history was kept"). A v1 task left running is open and recovered at start-up.
+            // boot 0 ("before history was kept"). A v1 task left running is open and recovered at start-up;
+            // one queued again after an attempt was requeued by a v1 shutdown.
             try db.execute(sql: """
                 INSERT INTO attempts (task_id, number, boot_id, started_at, finished_at, outcome, error)
                 SELECT id, attempts, 0, COALESCE(started_at, created_at),
-                       CASE WHEN state = 'running' THEN NULL ELSE finished_at END,
-                       CASE WHEN state IN ('succeeded', 'failed', 'cancelled') THEN state END,
+                       CASE WHEN state = 'running' THEN NULL
+                            WHEN state = 'queued' THEN COALESCE(started_at, created_at)
+                            ELSE finished_at END,
+                       CASE WHEN state IN ('succeeded', 'failed', 'cancelled') THEN state
+                            WHEN state = 'queued' THEN 'requeued' END,
                        CASE WHEN state = 'failed' THEN error END
                 FROM tasks WHERE attempts > 0
                 """)

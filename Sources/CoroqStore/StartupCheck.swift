@@ -26,6 +26,7 @@ enum StartupCheck {
             throw StartupRefusal("it is not an SQLite database")
         }
         let walExisted = FileManager.default.fileExists(atPath: path + "-wal")
+        let shmExisted = FileManager.default.fileExists(atPath: path + "-shm")
         do {
             try inspectContents(path: path)
         } catch {
@@ -35,7 +36,7 @@ enum StartupCheck {
             let wal = path + "-wal"
             if !walExisted, (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) == 0 {
                 try? FileManager.default.removeItem(atPath: wal)
-                try? FileManager.default.removeItem(atPath: path + "-shm")
+                if !shmExisted { try? FileManager.default.removeItem(atPath: path + "-shm") }
             }
             throw error
         }

@@ -57,6 +57,13 @@ struct DurabilityCommandTests {
             #expect(cancel.exitCode == 0 && cancel.stdout.contains("cancelled"))
             #expect(try await daemon.coroq("retry", "2").exitCode == 1)  // cancelled is final
 
+            // The crash left task 1's process running (it is let finish): no retry may overlap it.
+            let refused = try await daemon.coroq("retry", "1")
+            #expect(refused.exitCode == 1 && refused.stderr.contains("still runs"))
+            let group = try #require(refused.stderr.split(separator: "process group ").last?.prefix { $0.isNumber }).description
+            kill(-(Int32(group) ?? 0), SIGKILL)
+            // Waits for the killed leader to be gone.
+            _ = try await Subprocess.run(.path("/usr/bin/tail"), arguments: ["--pid=\(group)", "-s", "0.02", "-f", "/dev/null"], output: .discarded)
             #expect(try await daemon.coroq("retry", "1").stdout == "1  queued\n")
             _ = try await daemon.log.line(containing: "task=1", "spawned")
             let stop = try await daemon.coroq("cancel", "1")

@@ -2,6 +2,7 @@ import CoroqCore
 import CoroqStore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 /// What only the SQLite store can show: durability across reopening, and what is on disk.
@@ -62,7 +63,10 @@ import Testing
 
     /// Concurrent writes share transactions; one refused write does not fail the others of its batch.
     @Test func groupCommitIsolatesAFailedWrite() async throws {
-        let store = try SQLiteTaskStore.open(path: path)
+        let pool = try DatabasePool(path: path)
+        let commits = CommitCounter()
+        pool.add(transactionObserver: commits, extent: .databaseLifetime)
+        let store = try SQLiteTaskStore(writer: pool)
         _ = try await store.submit((0..<200).map { _ in NewTask(job: "noop") }, at: t0)
         _ = try await store.claim(limit: 200, at: t0)
         let results = await withTaskGroup(of: (Int64, Bool).self) { group in
@@ -79,6 +83,9 @@ import Testing
         #expect(results.filter { $0.key != 7 }.allSatisfy { $0.value == [true] })
         #expect(results[Int64(7)]?.sorted { !$0 && $1 } == [false, true])
         #expect(try await store.countsByState() == [.succeeded: 200])
+        // 201 outcome writes, plus the submit and the claim: far fewer commits than writes.
+        let count = commits.count.withLock { $0 }
+        #expect(count < 150, "\(count) commits for 203 writes: they are not being batched")
     }
 
     /// A full disk fails the write with a clear error, reads go on, and writing resumes when space returns.
@@ -144,3 +151,12 @@ import Testing
     }
 }
 
+
+/// Counts the transactions committed on a database.
+final class CommitCounter: TransactionObserver, Sendable {
+    let count = Mutex(0)
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    func databaseDidChange(with event: DatabaseEvent) {}
+    func databaseDidCommit(_ db: Database) { count.withLock { $0 += 1 } }
+    func databaseDidRollback(_ db: Database) {}
+}

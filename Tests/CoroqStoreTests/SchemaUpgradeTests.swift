@@ -27,6 +27,8 @@ import Testing
                 VALUES ('sleep', '{"seconds":5}', 'running', 2, 200, 201);
                 INSERT INTO tasks (job, arguments, state, attempts, created_at)
                 VALUES ('exec', '{"argv":["true"]}', 'queued', 0, 300);
+                INSERT INTO tasks (job, arguments, state, attempts, created_at)
+                VALUES ('noop', '{}', 'queued', 1, 350);
                 INSERT INTO task_checkpoints (task_id, key, value) VALUES (2, 'deadline', '206');
                 """)
         }
@@ -42,12 +44,15 @@ import Testing
             taskID: TaskID(1), number: 1, boot: 0, startedAt: Date(timeIntervalSince1970: 101),
             finishedAt: Date(timeIntervalSince1970: 102), outcome: .succeeded)])
         #expect(try await store.attempts(of: TaskID(3)).isEmpty)
+        // Queued again after a v1 shutdown cut its attempt off: that attempt is closed, not running.
+        let requeued = try await store.attempts(of: TaskID(4))
+        #expect(requeued.map(\.outcome) == [.requeued] && requeued[0].finishedAt != nil)
 
         let recovery = try await store.startBoot(at: Date(timeIntervalSince1970: 400))
         #expect(recovery.requeued == [TaskID(2)])
         let interrupted = try await store.attempts(of: TaskID(2))
         #expect(interrupted.map(\.number) == [2] && interrupted[0].outcome == .interrupted)
         #expect(try await store.checkpoint(TaskID(2), key: "deadline", proposed: 0) == 206)
-        #expect(try await store.submit([NewTask(job: "noop")], at: Date()).map(\.id) == [TaskID(4)])
+        #expect(try await store.submit([NewTask(job: "noop")], at: Date()).map(\.id) == [TaskID(5)])
     }
 }

@@ -119,7 +119,7 @@ import Testing
         let boot1 = try await store.startBoot(at: t0).boot
         _ = try await store.submit([NewTask(job: "noop")], at: t0)
         _ = try await store.claim(limit: 1, at: t0 + 1)
-        try await store.requeue([TaskID(1)], at: t0 + 2)           // a graceful shutdown
+        _ = try await store.cutOff([TaskID(1)], at: t0 + 2)        // a graceful shutdown
         _ = try await store.claim(limit: 1, at: t0 + 3)
         let boot2 = try await store.startBoot(at: t0 + 4).boot      // a crash, then a start
         _ = try await store.claim(limit: 1, at: t0 + 5)
@@ -154,6 +154,18 @@ import Testing
         }
     }
 
+    /// A shutdown that cuts off a task which must not repeat does not queue it again either.
+    @Test(arguments: StoreKind.allCases)
+    func aShutdownInterruptsANoRepeatTask(kind: StoreKind) async throws {
+        let store = try kind.make()
+        _ = try await store.submit([NewTask(job: "exec"), NewTask(job: "exec", repeatable: false)], at: t0)
+        _ = try await store.claim(limit: 2, at: t0)
+        let cut = try await store.cutOff([TaskID(1), TaskID(2)], at: t0 + 1)
+        #expect(cut.map(\.state) == [.queued, .interrupted])
+        #expect(try await store.attempts(of: TaskID(1)).map(\.outcome) == [.requeued])
+        #expect(try await store.attempts(of: TaskID(2)).map(\.outcome) == [.interrupted])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aQueuedTaskCanBeCancelled(kind: StoreKind) async throws {
         let store = try kind.make()
@@ -173,12 +185,18 @@ import Testing
         _ = try await store.finish(TaskID(2), outcome: .failed(TaskError(code: "x", message: "y")), at: t0 + 10)
         _ = try await store.finish(TaskID(3), outcome: .succeeded(.null), at: t0 + 100)
         let all: Set<TaskState> = [.succeeded, .failed, .cancelled]
+        _ = try await store.submit([NewTask(job: "noop", onDone: "true")], at: t0)  // task 5
+        _ = try await store.finish(TaskID(5), outcome: .cancelled(reason: "x"), at: t0 + 10)
         #expect(try await store.clean(finishedBefore: t0 + 50, states: [.failed]) == [TaskID(2)])
         #expect(try await store.clean(finishedBefore: t0 + 50, states: all) == [TaskID(1)])
         let kept = try await store.tasks([TaskID(1), TaskID(2), TaskID(3), TaskID(4)]).map(\.id)
         #expect(kept == [TaskID(3), TaskID(4)])
         #expect(try await store.attempts(of: TaskID(1)).isEmpty)
+        // Task 5's on-done has not run: it is kept until it has.
+        #expect(try await store.task(TaskID(5)) != nil)
+        try await store.recordCallbackRun(CallbackRun(taskID: TaskID(5), startedAt: t0, finishedAt: t0, succeeded: true))
+        #expect(try await store.clean(finishedBefore: t0 + 50, states: all) == [TaskID(5)])
         // Ids are never reused, even after their tasks are deleted.
-        #expect(try await store.submit([NewTask(job: "noop")], at: t0).map(\.id) == [TaskID(5)])
+        #expect(try await store.submit([NewTask(job: "noop")], at: t0).map(\.id) == [TaskID(6)])
     }
 }
