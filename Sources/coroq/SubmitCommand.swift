@@ -22,7 +22,8 @@ struct SubmitCommand: AsyncParsableCommand {
 
             --batch reads tasks from stdin, one JSON object per line:
               {"job": "sleep", "args": {"seconds": 1}, "on_done": "…", "no_repeat": true}
-            and submits them all in one request, all or none; the ids are printed in order. --on-done and \
+            and submits them all in one request, all or none (up to the daemon's request size, 16 MiB by \
+            default: about 500,000 short lines); the ids are printed in order. --on-done and \
             --no-repeat apply to lines that do not set them. A bad line is reported with its number and \
             nothing is submitted.
             """)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Subprocess
 import SystemPackage
 import Testing
@@ -119,17 +120,44 @@ struct DurabilityCommandTests {
         }
     }
 
-    /// The real daemon refuses a file that is not its database, says why, exits non-zero, and leaves it.
-    @Test func theDaemonRefusesAFileThatIsNotItsDatabase() async throws {
+    enum DamagedDatabase: String, CaseIterable, Sendable {
+        case notSQLite, truncated, newerSchema
+    }
+
+    /// The real daemon refuses a file it must not use, says why, exits non-zero, and leaves it unchanged.
+    @Test(arguments: DamagedDatabase.allCases)
+    func theDaemonRefusesADatabaseItMustNotUse(_ damage: DamagedDatabase) async throws {
         try FileManager.default.createDirectory(atPath: directory.path + "/state", withIntermediateDirectories: true)
-        let notes = Data("my notes\n".utf8)
-        try notes.write(to: URL(fileURLWithPath: directory.database))
+        let expected: String
+        switch damage {
+        case .notSQLite:
+            try Data("my notes\n".utf8).write(to: URL(fileURLWithPath: directory.database))
+            expected = "it is not an SQLite database"
+        case .truncated, .newerSchema:
+            try await withDaemon(directory) { daemon in
+                _ = try await daemon.coroq(["submit", "--batch"], stdin: String(repeating: #"{"job":"noop","args":{"pad":"\#(String(repeating: "x", count: 500))"}}"# + "\n", count: 500))
+            }
+            let database = try DatabaseQueue(path: directory.database)
+            if damage == .newerSchema {
+                try await database.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')") }
+            }
+            try await database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try database.close()
+            if damage == .truncated {
+                let whole = try Data(contentsOf: URL(fileURLWithPath: directory.database))
+                try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: directory.database))
+            }
+            expected = damage == .newerSchema ? "newer coroq" : "refusing to use"
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: directory.database))
         let result = try await Subprocess.run(
             .path(Binaries.coroqd), arguments: ["--socket", directory.socket, "--db", directory.database],
             output: .discarded, error: .string(limit: 4096))
         #expect(result.terminationStatus == .exited(1))
-        #expect(result.standardError.contains("refusing to use \(directory.database): it is not an SQLite database"))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.database)) == notes)
+        #expect(result.standardError.contains("refusing to use \(directory.database)"))
+        #expect(result.standardError.contains(expected), "\(result.standardError)")
+        #expect(result.standardError.contains("The file was not changed"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.database)) == before)
         #expect(!FileManager.default.fileExists(atPath: directory.socket))
     }
 
