@@ -61,34 +61,27 @@ struct RequestDispatcher: Sendable {
             }
             session.greeted = true
             await reply(id, HelloResult(server: "coroqd \(coroqVersion)", jobs: jobNames), replier)
-        case .submit:
-            let params = try Self.params(SubmitParams.self, from: frame, required: true)!
-            await reply(id, try await submit.submit(params), replier)
-        case .wait:
-            let params = try Self.params(WaitParams.self, from: frame, required: true)!
-            await reply(id, try await wait.wait(params, replier: replier), replier)
+        case .submit: try await answer(frame, id, replier) { (params: SubmitParams) throws(RPCError) in try await submit.submit(params) }
+        case .wait: try await answer(frame, id, replier) { (params: WaitParams) throws(RPCError) in try await wait.wait(params, replier: replier) }
         case .status:
             let params = try Self.params(StatusParams.self, from: frame, required: false) ?? StatusParams()
             await reply(id, try await status.status(params), replier)
-        case .get:
-            let params = try Self.params(GetParams.self, from: frame, required: true)!
-            await reply(id, try await status.get(params), replier)
-        case .show:
-            let params = try Self.params(TaskParams.self, from: frame, required: true)!
-            await reply(id, try await control.show(params), replier)
-        case .cancel:
-            let params = try Self.params(CancelParams.self, from: frame, required: true)!
-            await reply(id, try await control.cancel(params), replier)
-        case .retry:
-            let params = try Self.params(TaskParams.self, from: frame, required: true)!
-            await reply(id, try await control.retry(params), replier)
-        case .clean:
-            let params = try Self.params(CleanParams.self, from: frame, required: true)!
-            await reply(id, try await maintenance.clean(params), replier)
-        case .backup:
-            let params = try Self.params(BackupParams.self, from: frame, required: true)!
-            await reply(id, try await maintenance.backup(params), replier)
+        case .get: try await answer(frame, id, replier) { (params: GetParams) throws(RPCError) in try await status.get(params) }
+        case .show: try await answer(frame, id, replier) { (params: TaskParams) throws(RPCError) in try await control.show(params) }
+        case .cancel: try await answer(frame, id, replier) { (params: CancelParams) throws(RPCError) in try await control.cancel(params) }
+        case .retry: try await answer(frame, id, replier) { (params: TaskParams) throws(RPCError) in try await control.retry(params) }
+        case .clean: try await answer(frame, id, replier) { (params: CleanParams) throws(RPCError) in try await maintenance.clean(params) }
+        case .backup: try await answer(frame, id, replier) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
         }
+    }
+
+    /// Decodes the frame's required params, runs `handler`, and answers with its result.
+    private func answer<Params: Decodable, Result: Encodable & Sendable>(
+        _ frame: Data, _ id: JSONValue?, _ replier: Replier,
+        _ handler: (Params) async throws(RPCError) -> Result
+    ) async throws(RPCError) {
+        let params = try Self.params(Params.self, from: frame, required: true)!
+        await reply(id, try await handler(params), replier)
     }
 
     private func reply(_ id: JSONValue?, _ result: some Encodable & Sendable, _ replier: Replier) async {
