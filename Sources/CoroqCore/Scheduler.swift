@@ -37,6 +37,7 @@ public final class Scheduler: Service {
         case drain
         case drainDeadline
         case cancel(TaskID, reason: String, CheckedContinuation<TaskRecord, any Error>)
+        case ping(CheckedContinuation<Bool, Never>)
     }
 
     let store: any TaskStore
@@ -76,7 +77,19 @@ public final class Scheduler: Service {
     /// task is recorded `cancelled`; a queued or interrupted task is recorded `cancelled` at once. Returns
     /// the task once its outcome is committed. Throws `TaskTransitionError` for a task already finished.
     public func cancel(_ id: TaskID, reason: String) async throws -> TaskRecord {
-        try await withCheckedThrowingContinuation { eventSink.yield(.cancel(id, reason: reason, $0)) }
+        try await withCheckedThrowingContinuation { waiter in
+            if case .terminated = eventSink.yield(.cancel(id, reason: reason, waiter)) {
+                waiter.resume(throwing: TaskStoreError(.storage, "coroqd is shutting down; task \(id) was not cancelled"))
+            }
+        }
+    }
+
+    /// True once the scheduler's event loop has handled this request: proof that it is not stuck (the
+    /// systemd watchdog pings only then). False when the loop has ended.
+    public func ping() async -> Bool {
+        await withCheckedContinuation { waiter in
+            if case .terminated = eventSink.yield(.ping(waiter)) { waiter.resume(returning: false) }
+        }
     }
 
     public func run() async {
@@ -114,6 +127,8 @@ public final class Scheduler: Service {
                     group.addTask { await self.signal(.drainDeadline, after: self.configuration.shutdownGrace) }
                 case .drain:
                     break
+                case .ping(let waiter):
+                    waiter.resume(returning: true)
                 case .drainDeadline:
                     logger.notice("shutdown grace over: cancelling running tasks, they go back to the queue",
                                   metadata: ["running": "\(running.count)"])
@@ -134,8 +149,13 @@ public final class Scheduler: Service {
         // The loop is over: cancels still queued get an answer instead of waiting for ever.
         eventSink.finish()
         for await event in events {
-            if case .cancel(let id, _, let waiter) = event {
+            switch event {
+            case .cancel(let id, _, let waiter):
                 waiter.resume(throwing: TaskStoreError(.storage, "coroqd is shutting down; task \(id) was not cancelled"))
+            case .ping(let waiter):
+                waiter.resume(returning: false)
+            case .wake, .attemptEnded, .drain, .drainDeadline:
+                break
             }
         }
     }

@@ -35,14 +35,24 @@ final class ControlServer: Service {
     static func bind(path: String, maximumFrameLength: Int) async throws -> Listener {
         let previousMask = umask(0o177)
         defer { umask(previousMask) }
-        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        return try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: framing(maximumFrameLength))
+    }
+
+    /// Adopts a listening socket that systemd passed (socket activation).
+    static func adopt(_ descriptor: Int32, maximumFrameLength: Int) async throws -> Listener {
+        try await bootstrap.bind(descriptor, childChannelInitializer: framing(maximumFrameLength))
+    }
+
+    private static var bootstrap: ServerBootstrap {
+        ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             // A client may send its requests and shut its writing side (`socat`, `nc -N`): still answer.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .bind(unixDomainSocketPath: path) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try Connection.framed(channel, maximumFrameLength: maximumFrameLength)
-                }
-            }
+    }
+
+    private static func framing(_ maximumFrameLength: Int) -> @Sendable (any Channel) -> EventLoopFuture<Connection> {
+        { channel in
+            channel.eventLoop.makeCompletedFuture { try Connection.framed(channel, maximumFrameLength: maximumFrameLength) }
+        }
     }
 
     func run() async throws {

@@ -41,10 +41,16 @@ public struct Daemon: Sendable {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
                            metadata: ["tasks": "\(recovery.interrupted.map(\.description).joined(separator: ","))"])
         }
-        try SocketGuard.prepare(configuration.socketPath)
-        let listener = try await ControlServer.bind(
-            path: configuration.socketPath, maximumFrameLength: configuration.maximumFrameLength)
-        defer { unlink(configuration.socketPath) }
+        let listener: ControlServer.Listener
+        if let activated = configuration.activatedSocket {
+            // systemd owns the socket file (and its mode and group): adopt it, never remove it.
+            listener = try await ControlServer.adopt(activated, maximumFrameLength: configuration.maximumFrameLength)
+        } else {
+            try SocketGuard.prepare(configuration.socketPath)
+            listener = try await ControlServer.bind(
+                path: configuration.socketPath, maximumFrameLength: configuration.maximumFrameLength)
+        }
+        defer { if configuration.activatedSocket == nil { unlink(configuration.socketPath) } }
 
         let services = try await makeServices(store: store, listener: listener)
         logger.notice("coroqd \(coroqVersion) ready", metadata: [
@@ -76,8 +82,8 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// In start order; shutdown runs in reverse: the server stops taking work, the scheduler drains,
-    /// then callbacks of the last finished tasks are fired.
+    /// In start order; shutdown runs in reverse: systemd hears STOPPING=1, the server stops taking work,
+    /// the scheduler drains, then callbacks of the last finished tasks are fired.
     private func makeServices(store: SQLiteTaskStore, listener: ControlServer.Listener) async throws -> [any Service] {
         let waiters = WaiterRegistry()
         let callbacks = CallbackRunner(store: store, logDirectory: configuration.logDirectory, logger: logger)
@@ -101,6 +107,13 @@ public struct Daemon: Sendable {
             maximumFrameLength: configuration.maximumFrameLength)
         let server = ControlServer(listener: listener, dispatcher: dispatcher, waiters: waiters, logger: logger)
         let retention = RetentionService(maintenance: maintenance, retention: configuration.retention, logger: logger)
-        return [callbacks, retention, scheduler, server]
+        var services: [any Service] = [callbacks, retention, scheduler, server]
+        if configuration.notifySocket != nil {
+            services.append(SystemdService(
+                notifier: SystemdNotifier(socketPath: configuration.notifySocket), scheduler: scheduler, store: store,
+                interval: configuration.watchdogInterval ?? .seconds(10), watchdog: configuration.watchdogInterval != nil,
+                logger: logger))
+        }
+        return services
     }
 }

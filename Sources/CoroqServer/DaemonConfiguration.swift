@@ -22,13 +22,23 @@ public struct DaemonConfiguration: Sendable {
     public var busyTimeout: Duration
     /// Finished tasks are deleted, with their logs, this long after they finished.
     public var retention: Duration
+    /// A listening socket passed by systemd (socket activation): adopted instead of binding `socketPath`.
+    public var activatedSocket: Int32?
+    /// systemd's `$NOTIFY_SOCKET` (`Type=notify`), nil when not started by systemd.
+    public var notifySocket: String?
+    /// Half of systemd's `WatchdogSec=`, when set: how often WATCHDOG=1 is sent.
+    public var watchdogInterval: Duration?
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,
         scheduler: Scheduler.Configuration = Scheduler.Configuration(),
         maximumFrameLength: Int = 16 * 1024 * 1024, synchronous: SQLiteTaskStore.Synchronous = .normal,
-        busyTimeout: Duration = .seconds(5), retention: Duration = .seconds(7 * 86400)
+        busyTimeout: Duration = .seconds(5), retention: Duration = .seconds(7 * 86400),
+        activatedSocket: Int32? = nil, notifySocket: String? = nil, watchdogInterval: Duration? = nil
     ) {
+        self.activatedSocket = activatedSocket
+        self.notifySocket = notifySocket
+        self.watchdogInterval = watchdogInterval
         self.synchronous = synchronous
         self.busyTimeout = busyTimeout
         self.retention = retention

@@ -15,6 +15,9 @@ struct Coroqd: AsyncParsableCommand {
         discussion: """
             Runs in the foreground until SIGTERM or SIGINT, then stops taking work, lets running tasks \
             finish for --shutdown-grace seconds, puts the rest back in the queue, and exits 0.
+
+            Under systemd: adopts a socket passed by socket activation (LISTEN_FDS) instead of binding \
+            --socket, and reports READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 on $NOTIFY_SOCKET (Type=notify).
             """,
         version: coroqVersion)
 
@@ -59,6 +62,7 @@ struct Coroqd: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        let systemd = SystemdEnvironment.take()
         var logger = Logger(label: "coroqd") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel
         let configuration = DaemonConfiguration(
@@ -67,7 +71,9 @@ struct Coroqd: AsyncParsableCommand {
             scheduler: Scheduler.Configuration(
                 concurrencyLimit: concurrency, shutdownGrace: Seconds.duration(shutdownGrace)),
             maximumFrameLength: maxFrameBytes, synchronous: synchronous, busyTimeout: Seconds.duration(busyTimeout),
-            retention: Seconds.duration(Seconds.parse(retention) ?? 0))
+            retention: Seconds.duration(Seconds.parse(retention) ?? 0),
+            activatedSocket: systemd.activatedSocket, notifySocket: systemd.notifySocket,
+            watchdogInterval: systemd.watchdogInterval)
         do {
             try await Daemon(configuration: configuration, logger: logger).run()
         } catch {

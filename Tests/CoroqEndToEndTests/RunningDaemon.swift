@@ -55,13 +55,14 @@ struct DaemonExit {
 /// SIGTERM (unless `body` already killed it) and waits for it to exit.
 @discardableResult
 func withDaemon(
-    _ directory: TestDirectory, arguments: [String] = [],
+    _ directory: TestDirectory, arguments: [String] = [], environment: [String: String] = [:],
     _ body: (RunningDaemon) async throws -> Void
 ) async throws -> DaemonExit {
     let log = DaemonLog()
     let result = try await Subprocess.run(
         .path(Binaries.coroqd),
         arguments: Arguments(["--socket", directory.socket, "--db", directory.database, "--log-level", "debug"] + arguments),
+        environment: .inherit.updating(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(rawValue: $0.key)!, $0.value) })),
         input: .none, output: .discarded, error: .sequence
     ) { execution in
         try await withThrowingTaskGroup(of: Void.self) { group in
