@@ -1,7 +1,22 @@
 # The README's two commands: `make run` (build and start the daemon) and `make test` (the whole suite).
+# `make install` / `make uninstall` put coroq on a machine as a service (README, "Run as a service").
 SWIFT ?= swift
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: deps build run test clean
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man/man1
+DOCDIR = $(PREFIX)/share/doc/coroq
+UNITDIR = $(PREFIX)/lib/systemd/system
+USERUNITDIR = $(PREFIX)/lib/systemd/user
+SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
+BASHDIR = $(PREFIX)/share/bash-completion/completions
+ZSHDIR = $(PREFIX)/share/zsh/site-functions
+FISHDIR = $(PREFIX)/share/fish/vendor_completions.d
+# Static binaries, built apart from the debug and release builds: they run without a Swift toolchain.
+INSTALL_BUILD = .build-install/release
+
+.PHONY: deps build run test clean man install-build install uninstall
 
 deps:
 	@scripts/install-deps
@@ -13,8 +28,49 @@ build: deps
 run: build
 	.build/release/coroqd
 
+# Every test: the Swift suites, then `make install` of static binaries checked on a toolchain-less PATH.
 test: deps
 	$(SWIFT) test
+	scripts/test-install
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-install
+
+# Regenerates man/ from the commands' help (argument-parser's manual generator); commit the result.
+man:
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --multi-page
+	rm -rf man && mkdir -p man
+	cp .build/plugins/GenerateManual/outputs/coroq/*.1 .build/plugins/GenerateManual/outputs/coroqd/*.1 man/
+
+install-build: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-install
+
+install: install-build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
+	install -m 0755 $(INSTALL_BUILD)/coroqd $(INSTALL_BUILD)/coroq $(DESTDIR)$(BINDIR)/
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/
+	install -m 0644 README.md docs/PROTOCOL.md docs/ARCHITECTURE.md $(DESTDIR)$(DOCDIR)/
+	for unit in coroqd.service coroqd.socket; do \
+		sed 's#/usr/local/bin/#$(BINDIR)/#; s#/usr/local/share/doc/#$(PREFIX)/share/doc/#' systemd/$$unit > $(DESTDIR)$(UNITDIR)/$$unit; \
+		sed 's#/usr/local/bin/#$(BINDIR)/#; s#/usr/local/share/doc/#$(PREFIX)/share/doc/#' systemd/user/$$unit > $(DESTDIR)$(USERUNITDIR)/$$unit; \
+	done
+	install -m 0644 systemd/sysusers.d/coroq.conf $(DESTDIR)$(SYSUSERSDIR)/coroq.conf
+	$(INSTALL_BUILD)/coroq --generate-completion-script bash > $(DESTDIR)$(BASHDIR)/coroq
+	$(INSTALL_BUILD)/coroq --generate-completion-script zsh > $(DESTDIR)$(ZSHDIR)/_coroq
+	$(INSTALL_BUILD)/coroq --generate-completion-script fish > $(DESTDIR)$(FISHDIR)/coroq.fish
+	$(INSTALL_BUILD)/coroqd --generate-completion-script bash > $(DESTDIR)$(BASHDIR)/coroqd
+	$(INSTALL_BUILD)/coroqd --generate-completion-script zsh > $(DESTDIR)$(ZSHDIR)/_coroqd
+	$(INSTALL_BUILD)/coroqd --generate-completion-script fish > $(DESTDIR)$(FISHDIR)/coroqd.fish
+
+# Removes exactly what `install` put there (the database and logs in /var/lib/coroq are the user's).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/coroqd $(DESTDIR)$(BINDIR)/coroq
+	cd man && for page in *.1; do rm -f $(DESTDIR)$(MANDIR)/$$page; done
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/PROTOCOL.md $(DESTDIR)$(DOCDIR)/ARCHITECTURE.md
+	-rmdir $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(UNITDIR)/coroqd.service $(DESTDIR)$(UNITDIR)/coroqd.socket
+	rm -f $(DESTDIR)$(USERUNITDIR)/coroqd.service $(DESTDIR)$(USERUNITDIR)/coroqd.socket
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/coroq.conf
+	rm -f $(DESTDIR)$(BASHDIR)/coroq $(DESTDIR)$(BASHDIR)/coroqd $(DESTDIR)$(ZSHDIR)/_coroq $(DESTDIR)$(ZSHDIR)/_coroqd
+	rm -f $(DESTDIR)$(FISHDIR)/coroq.fish $(DESTDIR)$(FISHDIR)/coroqd.fish

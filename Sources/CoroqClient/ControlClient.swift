@@ -45,6 +45,13 @@ public final class ControlClient {
         }
     }
 
+    /// The daemon's answer to `hello` (its version, protocol version and jobs).
+    public func hello() async throws -> HelloResult {
+        guard helloPending else { throw ClientError.badResponse("hello was already answered") }
+        helloPending = false
+        return try await response(to: 0, as: HelloResult.self, onNotification: { _, _ in })
+    }
+
     /// Sends one request and returns its result; notifications that arrive first go to `onNotification`
     /// as (method, frame).
     public func call<Params: Encodable & Sendable, Result: Decodable>(

@@ -14,4 +14,18 @@ public enum SocketLocation {
         if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty { return "\(runtime)/coroq/coroqd.sock" }
         return "/tmp/coroq-\(getuid())/coroqd.sock"
     }
+
+    /// The system daemon's socket (`systemd/coroqd.socket`).
+    public static let system = "/run/coroq/coroqd.sock"
+
+    /// Where the CLI connects: like `resolve`, except that when neither a flag nor `$COROQ_SOCKET` names
+    /// a socket and no per-user daemon's socket exists, the system daemon's is used if it exists.
+    public static func forClient(
+        explicit: String?, environment: [String: String], exists: (String) -> Bool
+    ) -> String {
+        let resolved = resolve(explicit: explicit, environment: environment)
+        let named = (explicit?.isEmpty == false) || (environment["COROQ_SOCKET"]?.isEmpty == false)
+        if !named, !exists(resolved), exists(system) { return system }
+        return resolved
+    }
 }

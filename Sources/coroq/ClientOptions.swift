@@ -5,14 +5,16 @@ import Foundation
 
 /// Options every subcommand takes.
 struct ClientOptions: ParsableArguments {
-    @Option(help: "The daemon's control socket (default: $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock, else /tmp/coroq-UID/coroqd.sock).")
+    @Option(help: "The daemon's control socket (default: $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock, else /tmp/coroq-UID/coroqd.sock; if that does not exist, the system daemon's /run/coroq/coroqd.sock).")
     var socket: String?
 
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
 
     var socketPath: String {
-        SocketLocation.resolve(explicit: socket, environment: ProcessInfo.processInfo.environment)
+        SocketLocation.forClient(explicit: socket, environment: ProcessInfo.processInfo.environment) {
+            FileManager.default.fileExists(atPath: $0)
+        }
     }
 
     /// Runs `body` with a connection; a failure becomes one line on stderr and its exit code.

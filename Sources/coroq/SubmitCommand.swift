@@ -21,7 +21,7 @@ struct SubmitCommand: AsyncParsableCommand {
             until you `coroq retry` or `coroq cancel` it.
 
             --batch reads tasks from stdin, one JSON object per line:
-              {"job": "sleep", "args": {"seconds": 1}, "on_done": "…", "no_repeat": true}
+              {"job": "sleep", "args": {"seconds": 1}, "on_done": "echo done", "no_repeat": true}
             and submits them all in one request, all or none (up to the daemon's request size, 16 MiB by \
             default: about 500,000 short lines); the ids are printed in order. --on-done and \
             --no-repeat apply to lines that do not set them. A bad line is reported with its number and \

@@ -63,7 +63,11 @@ struct Coroqd: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let systemd = SystemdEnvironment.take()
-        var logger = Logger(label: "coroqd") { StreamLogHandler.standardError(label: $0) }
+        // Under systemd, stderr goes to the journal: priority prefixes instead of timestamps.
+        let journal = environment["JOURNAL_STREAM"]?.isEmpty == false
+        var logger = Logger(label: "coroqd") { label -> any LogHandler in
+            journal ? JournalLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        }
         logger.logLevel = logLevel
         let configuration = DaemonConfiguration(
             socketPath: SocketLocation.resolve(explicit: socket, environment: environment),

@@ -41,4 +41,14 @@ import Testing
         #expect(SocketLocation.resolve(explicit: nil, environment: ["XDG_RUNTIME_DIR": "/run/user/1"]) == "/run/user/1/coroq/coroqd.sock")
         #expect(SocketLocation.resolve(explicit: nil, environment: [:]).hasSuffix("/coroqd.sock"))
     }
+
+    @Test func theCLIFallsBackToTheSystemDaemon() {
+        let user = ["XDG_RUNTIME_DIR": "/run/user/1"]
+        let userSocket = "/run/user/1/coroq/coroqd.sock"
+        #expect(SocketLocation.forClient(explicit: nil, environment: user) { $0 == SocketLocation.system } == SocketLocation.system)
+        #expect(SocketLocation.forClient(explicit: nil, environment: user) { _ in true } == userSocket)
+        #expect(SocketLocation.forClient(explicit: nil, environment: user) { _ in false } == userSocket)
+        #expect(SocketLocation.forClient(explicit: "/x.sock", environment: user) { $0 == SocketLocation.system } == "/x.sock")
+        #expect(SocketLocation.forClient(explicit: nil, environment: ["COROQ_SOCKET": "/y.sock"]) { $0 == SocketLocation.system } == "/y.sock")
+    }
 }
