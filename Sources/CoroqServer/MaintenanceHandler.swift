@@ -53,7 +53,7 @@ struct MaintenanceHandler: Sendable {
             try await store.backup(to: params.path)
             let size = (try? FileManager.default.attributesOfItem(atPath: params.path)[.size] as? Int64) ?? 0
             logger.notice("backup written", metadata: ["path": "\(params.path)"])
-            return BackupResult(path: params.path, bytes: size ?? 0)
+            return BackupResult(path: params.path, bytes: size)
         } catch {
             throw RPCError(.storageFailure, "could not write the backup to \(params.path): \(error)")
         }

@@ -84,4 +84,16 @@ struct SystemdTests {
         #expect(result.terminationStatus == .exited(0))
         #expect(await log.text.contains("coroqd 0.1.0 ready"))
     }
+
+    /// Under systemd (JOURNAL_STREAM set) every line carries its syslog priority for journald.
+    @Test func logLinesCarryJournalPriorities() async throws {
+        let exit = try await withDaemon(directory, environment: ["JOURNAL_STREAM": "8:12345"]) { daemon in
+            _ = try await daemon.log.line(containing: "<5>coroqd 0.1.0 ready")
+            _ = try await daemon.coroq("submit", "noop")
+            _ = try await daemon.log.line(containing: "<6>finished", "task=1")
+            let version = try await daemon.coroq("version")
+            #expect(version.stdout == "coroq 0.1.0\ncoroqd 0.1.0\nprotocol 1\n")
+        }
+        #expect(exit.log.split(separator: "\n").allSatisfy { $0.first == "<" }, "\(exit.log)")
+    }
 }
