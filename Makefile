@@ -48,7 +48,7 @@ install-build: deps
 install: install-build
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
-	install -m 0755 $(INSTALL_BUILD)/coroqd $(INSTALL_BUILD)/coroq $(DESTDIR)$(BINDIR)/
+	install -m 0755 -s $(INSTALL_BUILD)/coroqd $(INSTALL_BUILD)/coroq $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/
 	install -m 0644 README.md docs/PROTOCOL.md docs/ARCHITECTURE.md $(DESTDIR)$(DOCDIR)/
 	for unit in coroqd.service coroqd.socket; do \
