@@ -43,9 +43,13 @@ public struct ExecJob: JobDefinition {
     let logDirectory: String
     let tailBytes: Int
     let terminationGrace: Duration
+    let outputHub: OutputHub?
 
-    public init(logDirectory: String, tailBytes: Int = 4096, terminationGrace: Duration = .seconds(2)) {
+    public init(
+        logDirectory: String, tailBytes: Int = 4096, terminationGrace: Duration = .seconds(2), outputHub: OutputHub? = nil
+    ) {
         self.logDirectory = logDirectory
+        self.outputHub = outputHub
         self.tailBytes = tailBytes
         self.terminationGrace = terminationGrace
     }
@@ -57,7 +61,8 @@ public struct ExecJob: JobDefinition {
     }
 
     public func run(_ arguments: Arguments, context: JobContext) async throws -> Output {
-        let log = try TaskOutputLog(path: "\(logDirectory)/\(context.taskID).log", tailCapacity: tailBytes)
+        let log = try TaskOutputLog(
+            path: "\(logDirectory)/\(context.taskID).log", tailCapacity: tailBytes, task: context.taskID, hub: outputHub)
         let spawned: Result<TerminationStatus, any Error>
         do {
             spawned = .success(try await spawn(arguments, into: log, context: context))

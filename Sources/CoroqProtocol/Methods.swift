@@ -12,6 +12,7 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case retry
     case clean
     case backup
+    case logs
 }
 
 /// Pushed during `wait`, once per task as it finishes.
@@ -162,3 +163,41 @@ public struct BackupResult: Codable, Sendable {
         self.bytes = bytes
     }
 }
+
+/// A task's captured output, pushed as `task.output` notifications; with `follow`, until the task ends.
+public struct LogsParams: Codable, Sendable {
+    public var id: Int64
+    public var follow: Bool?
+
+    public init(id: Int64, follow: Bool? = nil) {
+        self.id = id
+        self.follow = follow
+    }
+}
+
+/// Pushed during `logs`: output bytes (as UTF-8 text) at `offset` in the task's log.
+public struct TaskOutputParams: Codable, Sendable {
+    public var id: Int64
+    public var offset: Int64
+    public var text: String
+
+    public init(id: Int64, offset: Int64, text: String) {
+        self.id = id
+        self.offset = offset
+        self.text = text
+    }
+}
+
+/// The answer to `logs`, after the last `task.output`: how many bytes were sent, and the task's state.
+public struct LogsResult: Codable, Sendable {
+    public var bytes: Int64
+    public var state: String
+
+    public init(bytes: Int64, state: String) {
+        self.bytes = bytes
+        self.state = state
+    }
+}
+
+/// Pushed during `logs`, once per chunk of output.
+public let taskOutputNotification = "task.output"

@@ -12,11 +12,12 @@ public struct Daemon: Sendable {
     public let configuration: DaemonConfiguration
     public var registry: JobRegistry
     private let logger: Logger
+    private let outputHub = OutputHub()
 
     /// A daemon with the built-in jobs; register more on `registry` before `run()`.
     public init(configuration: DaemonConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.registry = .builtins(logDirectory: configuration.logDirectory)
+        self.registry = .builtins(logDirectory: configuration.logDirectory, outputHub: outputHub)
         self.logger = logger
     }
 
@@ -102,6 +103,7 @@ public struct Daemon: Sendable {
             wait: WaitHandler(store: store, waiters: waiters, logger: logger),
             status: StatusHandler(store: store),
             control: TaskControlHandler(store: store, scheduler: scheduler),
+            logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             jobNames: registry.names,
             maximumFrameLength: configuration.maximumFrameLength)

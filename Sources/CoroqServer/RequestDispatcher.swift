@@ -16,6 +16,7 @@ struct RequestDispatcher: Sendable {
     let wait: WaitHandler
     let status: StatusHandler
     let control: TaskControlHandler
+    let logs: LogsHandler
     let maintenance: MaintenanceHandler
     let jobNames: [String]
     let maximumFrameLength: Int
@@ -71,6 +72,7 @@ struct RequestDispatcher: Sendable {
         case .cancel: try await answer(frame, id, replier) { (params: CancelParams) throws(RPCError) in try await control.cancel(params) }
         case .retry: try await answer(frame, id, replier) { (params: TaskParams) throws(RPCError) in try await control.retry(params) }
         case .clean: try await answer(frame, id, replier) { (params: CleanParams) throws(RPCError) in try await maintenance.clean(params) }
+        case .logs: try await answer(frame, id, replier) { (params: LogsParams) throws(RPCError) in try await logs.logs(params, replier: replier) }
         case .backup: try await answer(frame, id, replier) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
         }
     }

@@ -22,6 +22,6 @@ struct Coroq: AsyncParsableCommand {
         version: coroqVersion,
         subcommands: [
             SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self, ShowCommand.self,
-            CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, VersionCommand.self,
+            CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, LogsCommand.self, VersionCommand.self,
         ])
 }

@@ -1,0 +1,92 @@
+import CoroqCore
+import CoroqJobs
+import CoroqProtocol
+import Foundation
+
+/// `logs`: a task's output, from its log file; with `follow`, then pushed as it is written until the task
+/// ends. The file is the source of truth: live chunks carry their offset, so nothing is sent twice or
+/// skipped, whatever order events arrive in.
+struct LogsHandler: Sendable {
+    let store: any TaskStore
+    let waiters: WaiterRegistry
+    let hub: OutputHub
+    let logDirectory: String
+
+    private enum Event: Sendable {
+        case output(OutputHub.Chunk)
+        case finished
+    }
+
+    func logs(_ params: LogsParams, replier: Replier) async throws(RPCError) -> LogsResult {
+        let id = TaskID(params.id)
+        // Listen before reading, so that nothing written in between is missed.
+        let live = params.follow == true ? hub.follow(id) : nil
+        let waiting = params.follow == true ? waiters.register([id]) : nil
+        defer {
+            if let live { hub.stop(id, token: live.token) }
+            if let waiting { waiters.unregister(waiting.0) }
+        }
+        let task: TaskRecord
+        do {
+            guard let found = try await store.task(id) else { throw RPCError(.taskNotFound, "no task with id \(id)") }
+            task = found
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+        var sent = await sendFile(id, from: 0, replier)
+        guard let live, let waiting, !task.state.isFinal else {
+            return LogsResult(bytes: sent, state: task.state.rawValue)
+        }
+        let (events, sink) = AsyncStream.makeStream(of: Event.self)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await chunk in live.chunks { sink.yield(.output(chunk)) }
+            }
+            group.addTask {
+                for await _ in waiting.1 { sink.yield(.finished); return }
+                sink.finish()  // shutting down
+            }
+            for await event in events {
+                switch event {
+                case .output(let chunk):
+                    sent = await send(chunk, after: sent, id, replier)
+                case .finished:
+                    sent = await sendFile(id, from: sent, replier)  // whatever the live chunks did not carry
+                    group.cancelAll()
+                    return
+                }
+            }
+            group.cancelAll()
+        }
+        if waiters.isShuttingDown {
+            throw RPCError(.shuttingDown, "coroqd is shutting down; follow the task again after it restarts")
+        }
+        let state = (try? await store.task(id))?.state.rawValue ?? task.state.rawValue
+        return LogsResult(bytes: sent, state: state)
+    }
+
+    /// Sends the part of `chunk` past `sent`; a gap before it is read from the file. Returns the new end.
+    private func send(_ chunk: OutputHub.Chunk, after sent: Int64, _ id: TaskID, _ replier: Replier) async -> Int64 {
+        let end = chunk.offset + Int64(chunk.bytes.count)
+        guard end > sent else { return sent }
+        guard chunk.offset <= sent else { return await sendFile(id, from: sent, replier) }
+        let bytes = chunk.bytes[Int(sent - chunk.offset)...]
+        await replier.send(RPCNotification(method: taskOutputNotification, params: TaskOutputParams(
+            id: id.rawValue, offset: sent, text: String(decoding: bytes, as: UTF8.self))))
+        return end
+    }
+
+    /// Sends the log file from `offset` to its end, in chunks. Returns the offset reached.
+    private func sendFile(_ id: TaskID, from offset: Int64, _ replier: Replier) async -> Int64 {
+        guard let file = FileHandle(forReadingAtPath: "\(logDirectory)/\(id).log") else { return offset }
+        defer { try? file.close() }
+        var position = offset
+        guard (try? file.seek(toOffset: UInt64(offset))) != nil else { return offset }
+        while let data = try? file.read(upToCount: 64 * 1024), !data.isEmpty {
+            await replier.send(RPCNotification(method: taskOutputNotification, params: TaskOutputParams(
+                id: id.rawValue, offset: position, text: String(decoding: data, as: UTF8.self))))
+            position += Int64(data.count)
+        }
+        return position
+    }
+}
