@@ -3,6 +3,7 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
+SYSCONFDIR ?= $(PREFIX)/etc
 
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
@@ -50,10 +51,13 @@ install: install-build
 		$(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	install -m 0755 -s $(INSTALL_BUILD)/coroqd $(INSTALL_BUILD)/coroq $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/
-	install -m 0644 README.md docs/PROTOCOL.md docs/ARCHITECTURE.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md docs/PROTOCOL.md docs/ARCHITECTURE.md config/coroqd.toml $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(SYSCONFDIR)/coroq
+	# An existing config file is the administrator's: it is kept (the example stays in the doc folder).
+	[ -e $(DESTDIR)$(SYSCONFDIR)/coroq/coroqd.toml ] || install -m 0644 config/coroqd.toml $(DESTDIR)$(SYSCONFDIR)/coroq/coroqd.toml
 	for unit in coroqd.service coroqd.socket; do \
-		sed 's#/usr/local/bin/#$(BINDIR)/#; s#/usr/local/share/doc/#$(PREFIX)/share/doc/#' systemd/$$unit > $(DESTDIR)$(UNITDIR)/$$unit; \
-		sed 's#/usr/local/bin/#$(BINDIR)/#; s#/usr/local/share/doc/#$(PREFIX)/share/doc/#' systemd/user/$$unit > $(DESTDIR)$(USERUNITDIR)/$$unit; \
+		sed 's#/usr/local/bin/#$(BINDIR)/#; s#/usr/local/share/doc/#$(PREFIX)/share/doc/#; s#/usr/local/etc/#$(SYSCONFDIR)/#' systemd/$$unit > $(DESTDIR)$(UNITDIR)/$$unit; \
+		sed 's#/usr/local/bin/#$(BINDIR)/#; s#/usr/local/share/doc/#$(PREFIX)/share/doc/#; s#/usr/local/etc/#$(SYSCONFDIR)/#' systemd/user/$$unit > $(DESTDIR)$(USERUNITDIR)/$$unit; \
 	done
 	install -m 0644 systemd/sysusers.d/coroq.conf $(DESTDIR)$(SYSUSERSDIR)/coroq.conf
 	$(INSTALL_BUILD)/coroq --generate-completion-script bash > $(DESTDIR)$(BASHDIR)/coroq
@@ -67,8 +71,11 @@ install: install-build
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/coroqd $(DESTDIR)$(BINDIR)/coroq
 	cd man && for page in *.1; do rm -f $(DESTDIR)$(MANDIR)/$$page; done
-	rm -f $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/PROTOCOL.md $(DESTDIR)$(DOCDIR)/ARCHITECTURE.md
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/PROTOCOL.md $(DESTDIR)$(DOCDIR)/ARCHITECTURE.md $(DESTDIR)$(DOCDIR)/coroqd.toml
 	-rmdir $(DESTDIR)$(DOCDIR)
+	# The config file goes only if it is still the example (an edited one is the administrator's).
+	cmp -s config/coroqd.toml $(DESTDIR)$(SYSCONFDIR)/coroq/coroqd.toml && rm -f $(DESTDIR)$(SYSCONFDIR)/coroq/coroqd.toml || true
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/coroq
 	rm -f $(DESTDIR)$(UNITDIR)/coroqd.service $(DESTDIR)$(UNITDIR)/coroqd.socket
 	rm -f $(DESTDIR)$(USERUNITDIR)/coroqd.service $(DESTDIR)$(USERUNITDIR)/coroqd.socket
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/coroq.conf

@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // FilePath for swift-subprocess's API (already a dependency of swift-subprocess).
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // config/coroqd.toml, read into a Sendable value with clear errors.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // A JSON value type shared by the model and the wire format (no I/O).
@@ -65,6 +67,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -104,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "CoroqServerTests",
             dependencies: [
-                "CoroqServer", "CoroqClient", "CoroqProtocol", "CoroqJSON",
+                "CoroqServer", "CoroqClient", "CoroqProtocol", "CoroqJSON", "CoroqStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -50,6 +50,8 @@ public final class Scheduler: Service {
     let eventSink: AsyncStream<Event>.Continuation
     /// Set while a `.wake` is in the stream, so a burst of submits costs one claim, not one each.
     private let wakePending = Atomic<Bool>(false)
+    /// The concurrency limit in force (`setConcurrencyLimit` changes it while running).
+    private let limit: Atomic<Int>
 
     /// - Parameter onFinished: called once per task after its outcome is committed (fires done-callbacks).
     public init(
@@ -64,6 +66,14 @@ public final class Scheduler: Service {
         self.now = now
         self.onFinished = onFinished
         (events, eventSink) = AsyncStream.makeStream(of: Event.self)
+        limit = Atomic(configuration.concurrencyLimit)
+    }
+
+    /// Changes how many tasks may run at once. Running tasks are not stopped when it goes down; no new one
+    /// starts until fewer run than the new limit.
+    public func setConcurrencyLimit(_ newLimit: Int) {
+        limit.store(max(1, newLimit), ordering: .relaxed)
+        wake()
     }
 
     /// Tells the scheduler that tasks may be waiting (after a submit). Cheap; bursts coalesce.
@@ -138,7 +148,7 @@ public final class Scheduler: Service {
                     if running.isEmpty { break }
                     continue
                 }
-                let slots = configuration.concurrencyLimit - running.count
+                let slots = limit.load(ordering: .relaxed) - running.count
                 guard queueMayHaveMore, slots > 0 else { continue }
                 let started = await startQueuedTasks(slots: slots, in: &group)
                 running.merge(started.controls) { _, new in new }

@@ -6,6 +6,7 @@ import CoroqStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// The daemon as a library: what `coroqd` runs, and what a user's own daemon runs with its own jobs.
 public struct Daemon: Sendable {
@@ -108,8 +109,14 @@ public struct Daemon: Sendable {
             jobNames: registry.names,
             maximumFrameLength: configuration.maximumFrameLength)
         let server = ControlServer(listener: listener, dispatcher: dispatcher, waiters: waiters, logger: logger)
-        let retention = RetentionService(maintenance: maintenance, retention: configuration.retention, logger: logger)
+        let retentionSetting = RetentionService.Setting(Seconds.of(configuration.retention))
+        let retention = RetentionService(maintenance: maintenance, retention: retentionSetting, logger: logger)
         var services: [any Service] = [callbacks, retention, scheduler, server]
+        if let reload = configuration.reload {
+            services.append(ConfigReloadService(
+                hangups: await UnixSignalsSequence(trapping: .sighup), reload: reload.read, running: reload.running, fromFlags: reload.fromFlags, scheduler: scheduler,
+                retention: retentionSetting, logLevel: configuration.logLevel, logger: logger))
+        }
         if configuration.notifySocket != nil {
             services.append(SystemdService(
                 notifier: SystemdNotifier(socketPath: configuration.notifySocket), scheduler: scheduler, store: store,

@@ -28,6 +28,11 @@ public struct DaemonConfiguration: Sendable {
     public var notifySocket: String?
     /// Half of systemd's `WatchdogSec=`, when set: how often WATCHDOG=1 is sent.
     public var watchdogInterval: Duration?
+    /// Re-reads the config file on SIGHUP (nil: SIGHUP is ignored), with the settings in force at start
+    /// and the keys that flags set (they keep winning).
+    public var reload: (read: @Sendable () throws -> DaemonSettings, running: DaemonSettings, fromFlags: Set<String>)?
+    /// The log level that SIGHUP may change.
+    public var logLevel: LogLevelControl?
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

@@ -1,0 +1,66 @@
+import CoroqCore
+import CoroqJSON
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// On SIGHUP, re-reads the config file and applies what can change while the daemon runs (concurrency,
+/// retention, log level); says in the log what changed, and which other changes need a restart.
+struct ConfigReloadService: Service {
+    /// Made before the daemon says it is ready: from then on SIGHUP reloads, it never kills the daemon.
+    let hangups: UnixSignalsSequence
+    let reload: @Sendable () throws -> DaemonSettings
+    /// The settings in force, as started.
+    let running: DaemonSettings
+    /// Keys given as flags: they keep winning over the file.
+    let fromFlags: Set<String>
+    let scheduler: Scheduler
+    let retention: RetentionService.Setting
+    let logLevel: LogLevelControl?
+    let logger: Logger
+
+    func run() async {
+        var running = self.running
+        for await _ in hangups.cancelOnGracefulShutdown() {
+            do {
+                running = apply(try reload(), over: running)
+            } catch {
+                logger.error("SIGHUP: the config file was not applied; the running settings stay", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Applies the reloadable settings of `file` and returns the settings now in force.
+    private func apply(_ file: DaemonSettings, over running: DaemonSettings) -> DaemonSettings {
+        var now = running
+        var changed: [String] = []
+        if !fromFlags.contains("concurrency"), let limit = file.concurrency, limit != running.concurrency {
+            scheduler.setConcurrencyLimit(limit)
+            now.concurrency = limit
+            changed.append("concurrency=\(limit)")
+        }
+        if !fromFlags.contains("retention"), let seconds = file.retention, seconds != running.retention {
+            retention.seconds = seconds
+            now.retention = seconds
+            changed.append("retention=\(Int(seconds))s")
+        }
+        if !fromFlags.contains("log_level"), let name = file.logLevel, name != running.logLevel,
+           let level = Logger.Level(rawValue: name) {
+            logLevel?.current = level
+            now.logLevel = name
+            changed.append("log_level=\(name)")
+        }
+        var needRestart: [String] = []
+        if file.socket != nil, file.socket != running.socket { needRestart.append("socket") }
+        if file.database != nil, file.database != running.database { needRestart.append("database") }
+        if file.synchronous != nil, file.synchronous != running.synchronous { needRestart.append("synchronous") }
+        if file.shutdownGrace != nil, file.shutdownGrace != running.shutdownGrace { needRestart.append("shutdown_grace") }
+        if file.busyTimeout != nil, file.busyTimeout != running.busyTimeout { needRestart.append("busy_timeout") }
+        if file.maxFrameBytes != nil, file.maxFrameBytes != running.maxFrameBytes { needRestart.append("max_frame_bytes") }
+        logger.notice("SIGHUP: config re-read", metadata: [
+            "applied": "\(changed.isEmpty ? "nothing changed" : changed.joined(separator: " "))",
+            "needs_restart": "\(needRestart.isEmpty ? "none" : needRestart.joined(separator: ","))",
+        ])
+        return now
+    }
+}

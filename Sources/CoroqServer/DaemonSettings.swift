@@ -1,0 +1,158 @@
+import CoroqJSON
+import CoroqStore
+import Foundation
+import TOMLKit
+
+/// What `config/coroqd.toml` sets; nil for what it leaves out (then a flag or the default applies).
+public struct DaemonSettings: Sendable, Equatable {
+    public var socket: String?
+    public var database: String?
+    public var synchronous: SQLiteTaskStore.Synchronous?
+    public var concurrency: Int?
+    /// Seconds.
+    public var shutdownGrace: Double?
+    public var retention: Double?
+    public var busyTimeout: Double?
+    public var logLevel: String?
+    public var maxFrameBytes: Int?
+
+    public init() {}
+
+    /// The settings that `SIGHUP` applies to a running daemon; the others need a restart.
+    public static let reloadable: Set<String> = ["concurrency", "retention", "log_level"]
+
+    /// The log levels `log_level` accepts.
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Parses TOML text. An unknown key, a wrong type or a bad value is a `ConfigError` naming the key,
+    /// its line and what was expected.
+    public init(toml text: String) throws(ConfigError) {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(key: nil, line: error.source.begin.line, message: "not valid TOML: \(error.description)")
+        } catch {
+            throw ConfigError(key: nil, line: nil, message: "not valid TOML: \(error)")
+        }
+        self.init()
+        for key in table.keys.sorted() {
+            let line = Self.line(of: key, in: text)
+            guard let setting = Self.settings[key] else {
+                throw ConfigError(key: key, line: line, message: "unknown key; the keys are \(Self.settings.keys.sorted().joined(separator: ", "))")
+            }
+            do {
+                try setting(&self, table[key]!)
+            } catch let problem as Problem {
+                throw ConfigError(key: key, line: line, message: problem.message)
+            } catch {
+                throw ConfigError(key: key, line: line, message: "\(error)")
+            }
+        }
+    }
+
+    private struct Problem: Error {
+        let message: String
+    }
+
+    private typealias Setting = @Sendable (inout DaemonSettings, any TOMLValueConvertible) throws -> Void
+
+    private static let settings: [String: Setting] = [
+        "socket": { $0.socket = try string($1) },
+        "database": { $0.database = try string($1) },
+        "synchronous": { settings, value in
+            let text = try string(value)
+            guard let mode = SQLiteTaskStore.Synchronous(rawValue: text) else {
+                throw Problem(message: "expected \"normal\" or \"full\", got \"\(text)\"")
+            }
+            settings.synchronous = mode
+        },
+        "concurrency": { settings, value in
+            let number = try integer(value)
+            guard number >= 1 else { throw Problem(message: "expected 1 or more, got \(number)") }
+            settings.concurrency = number
+        },
+        "shutdown_grace": { $0.shutdownGrace = try duration($1) },
+        "retention": { $0.retention = try duration($1) },
+        "busy_timeout": { $0.busyTimeout = try duration($1) },
+        "log_level": { settings, value in
+            let level = try string(value)
+            guard logLevels.contains(level) else {
+                throw Problem(message: "expected one of \(logLevels.joined(separator: ", ")), got \"\(level)\"")
+            }
+            settings.logLevel = level
+        },
+        "max_frame_bytes": { settings, value in
+            let number = try integer(value)
+            guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
+            settings.maxFrameBytes = number
+        },
+    ]
+
+    private static func string(_ value: any TOMLValueConvertible) throws -> String {
+        guard let text = value.string else { throw Problem(message: "expected a string, got \(describe(value))") }
+        return text
+    }
+
+    private static func integer(_ value: any TOMLValueConvertible) throws -> Int {
+        guard let number = value.int else { throw Problem(message: "expected an integer, got \(describe(value))") }
+        return number
+    }
+
+    /// A duration: a number of seconds, or a string such as "90s", "30m", "12h", "7d".
+    private static func duration(_ value: any TOMLValueConvertible) throws -> Double {
+        let seconds: Double?
+        switch value.type {
+        case .int: seconds = value.int.map(Double.init)
+        case .double: seconds = value.double
+        case .string: seconds = value.string.flatMap(Seconds.parse)
+        default: throw Problem(message: "expected a duration (\"90s\", \"30m\", \"12h\", \"7d\" or seconds), got \(describe(value))")
+        }
+        guard let seconds, Seconds.isValid(seconds) else {
+            throw Problem(message: "expected a duration such as \"90s\", \"30m\", \"12h\" or \"7d\", from 0 to \(Int(Seconds.maximum)) seconds")
+        }
+        return seconds
+    }
+
+    private static func describe(_ value: any TOMLValueConvertible) -> String {
+        switch value.type {
+        case .string: "a string"
+        case .int: "an integer"
+        case .double: "a number with a fraction"
+        case .bool: "true or false"
+        case .array: "an array"
+        case .table: "a table"
+        default: "a date or time"
+        }
+    }
+
+    /// The line where `key` is set (or its `[key]` table begins), for messages.
+    private static func line(of key: String, in text: String) -> Int? {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed == "[\(key)]" { return index + 1 }
+            if trimmed.hasPrefix(key), trimmed.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
+                return index + 1
+            }
+        }
+        return nil
+    }
+}
+
+/// A config file coroqd will not start with: which key, on which line, and what was expected.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    public let key: String?
+    public let line: Int?
+    public let message: String
+
+    public init(key: String?, line: Int?, message: String) {
+        self.key = key
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        let place = [line.map { "line \($0)" }, key.map { "key '\($0)'" }].compactMap { $0 }.joined(separator: ", ")
+        return place.isEmpty ? message : "\(place): \(message)"
+    }
+}

@@ -1,0 +1,78 @@
+import CoroqServer
+import CoroqStore
+import Foundation
+import Testing
+
+@Suite struct DaemonSettingsTests {
+    static var exampleConfig: String {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try! String(contentsOf: repository.appendingPathComponent("config/coroqd.toml"), encoding: .utf8)
+    }
+
+    @Test func noSettingsMeansDefaults() throws {
+        #expect(try DaemonSettings(toml: "") == DaemonSettings())
+        #expect(try DaemonSettings(toml: "# only comments\n\n") == DaemonSettings())
+    }
+
+    /// The shipped example sets every key to the default the daemon uses without it.
+    @Test func theExampleConfigSetsEveryKeyToItsDefault() throws {
+        let settings = try DaemonSettings(toml: Self.exampleConfig)
+        var expected = DaemonSettings()
+        expected.synchronous = .normal
+        expected.concurrency = 100_000
+        expected.shutdownGrace = 5
+        expected.retention = 7 * 86400
+        expected.busyTimeout = 5
+        expected.logLevel = "info"
+        expected.maxFrameBytes = 16 * 1024 * 1024
+        #expect(settings == expected)
+    }
+
+    @Test func everyKeyIsParsed() throws {
+        let settings = try DaemonSettings(toml: """
+            socket = "/run/x.sock"
+            database = "/var/lib/x.db"
+            synchronous = "full"
+            concurrency = 8
+            shutdown_grace = 2.5
+            retention = "12h"
+            busy_timeout = 1
+            log_level = "debug"
+            max_frame_bytes = 4096
+            """)
+        #expect(settings.socket == "/run/x.sock" && settings.database == "/var/lib/x.db")
+        #expect(settings.synchronous == .full && settings.concurrency == 8 && settings.shutdownGrace == 2.5)
+        #expect(settings.retention == 43_200 && settings.busyTimeout == 1 && settings.logLevel == "debug")
+        #expect(settings.maxFrameBytes == 4096)
+    }
+
+    static let refusals: [(String, ConfigError)] = [
+        ("concurrency = 4\nconcurency = 8\n", ConfigError(key: "concurency", line: 2, message: "")),
+        ("\n\nconcurrency = \"many\"\n", ConfigError(key: "concurrency", line: 3, message: "expected an integer, got a string")),
+        ("retention = true\n", ConfigError(key: "retention", line: 1, message: "")),
+        ("synchronous = \"sometimes\"\n", ConfigError(key: "synchronous", line: 1, message: "expected \"normal\" or \"full\", got \"sometimes\"")),
+        ("log_level = \"loud\"\n", ConfigError(key: "log_level", line: 1, message: "")),
+        ("[queues]\nfast = 1\n", ConfigError(key: "queues", line: 1, message: "")),
+        ("concurrency = \n", ConfigError(key: nil, line: 1, message: "")),
+    ]
+
+    /// A bad file names the key and the line; an unknown key lists the known ones.
+    @Test(arguments: refusals)
+    func badSettingsAreRefusedWithKeyAndLine(text: String, expected: ConfigError) {
+        #expect {
+            try DaemonSettings(toml: text)
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.key == expected.key && error.line == expected.line
+                && (expected.message.isEmpty || error.message == expected.message)
+        }
+    }
+
+    @Test func anUnknownKeyListsTheKnownOnes() {
+        #expect {
+            try DaemonSettings(toml: "colour = 1\n")
+        } throws: { error in
+            "\(error)".hasPrefix("line 1, key 'colour': unknown key; the keys are busy_timeout, concurrency,")
+        }
+    }
+}
