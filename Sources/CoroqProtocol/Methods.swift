@@ -105,11 +105,34 @@ public struct StatusResult: Codable, Sendable {
     public var counts: [String: Int]
     /// Newest first.
     public var tasks: [TaskInfo]
+    /// The daemon: `{"version", "started_at"}` (seconds since 1970).
+    public var daemon: DaemonInfo?
 
-    public init(counts: [String: Int], tasks: [TaskInfo]) {
+    public init(counts: [String: Int], tasks: [TaskInfo], daemon: DaemonInfo? = nil) {
         self.counts = counts
         self.tasks = tasks
+        self.daemon = daemon
     }
+}
+
+public struct DaemonInfo: Codable, Sendable {
+    public var version: String
+    public var startedAt: Double
+
+    public init(version: String, startedAt: Double) {
+        self.version = version
+        self.startedAt = startedAt
+    }
+
+    enum CodingKeys: String, CodingKey { case version, startedAt = "started_at" }
+}
+
+/// Pushed at the start of a `wait`: the tasks it waits for (for `--all`, the ones unfinished then).
+public let waitAcceptedNotification = "wait.accepted"
+
+public struct WaitAcceptedParams: Codable, Sendable {
+    public var ids: [Int64]
+    public init(ids: [Int64]) { self.ids = ids }
 }
 
 public struct GetParams: Codable, Sendable {

@@ -102,7 +102,7 @@ public struct Daemon: Sendable {
         let dispatcher = RequestDispatcher(
             submit: SubmitHandler(store: store, registry: registry, scheduler: scheduler),
             wait: WaitHandler(store: store, waiters: waiters, logger: logger),
-            status: StatusHandler(store: store),
+            status: StatusHandler(store: store, startedAt: Date()),
             control: TaskControlHandler(store: store, scheduler: scheduler),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,

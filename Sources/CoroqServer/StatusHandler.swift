@@ -1,9 +1,11 @@
 import CoroqCore
 import CoroqProtocol
+import Foundation
 
 /// `status` and `get`: reads only.
 struct StatusHandler: Sendable {
     let store: any TaskStore
+    let startedAt: Date
 
     func status(_ params: StatusParams) async throws(RPCError) -> StatusResult {
         do {
@@ -15,7 +17,9 @@ struct StatusHandler: Sendable {
                 tasks = try await store.recentTasks(limit: max(0, params.limit ?? 50)).map(TaskInfo.init)
             }
             let allCounts = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
-            return StatusResult(counts: allCounts, tasks: tasks)
+            return StatusResult(
+                counts: allCounts, tasks: tasks,
+                daemon: DaemonInfo(version: "coroqd \(coroqVersion)", startedAt: startedAt.timeIntervalSince1970))
         } catch let error as RPCError {
             throw error
         } catch {

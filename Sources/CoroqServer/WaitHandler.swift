@@ -42,6 +42,7 @@ struct WaitHandler: Sendable {
             let list = unknown.map(\.description).joined(separator: ", ")
             throw RPCError(.taskNotFound, "no task with id \(list)", data: ["ids": .array(unknown.map { .int($0.rawValue) })])
         }
+        await replier.send(RPCNotification(method: waitAcceptedNotification, params: WaitAcceptedParams(ids: ids.map(\.rawValue))))
         var pending = Set(records.filter { !$0.state.isFinal }.map(\.id))
         var done: [Int64] = []
         for record in records where record.state.isFinal {

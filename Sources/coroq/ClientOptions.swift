@@ -22,12 +22,28 @@ struct ClientOptions: ParsableArguments {
         do {
             return try await ControlClient.withConnection(socketPath: socketPath, body)
         } catch let error as ClientError {
-            Output.error(error.description)
+            Output.error(error.description + Self.nextStep(for: error))
             switch error {
             case .daemonNotRunning, .connectionLost: throw ExitCodes.daemonUnavailable
             case .rpc(let error) where error.knownCode == .shuttingDown: throw ExitCodes.daemonUnavailable
             case .rpc, .badResponse: throw ExitCodes.refused
             }
+        }
+    }
+}
+
+extension ClientOptions {
+    /// What to do about a refused request, after its message.
+    static func nextStep(for error: ClientError) -> String {
+        guard case .rpc(let rpc) = error, let code = rpc.knownCode else { return "" }
+        switch code {
+        case .taskNotFound: return " (`coroq status` lists the tasks)"
+        case .unknownJob, .invalidArguments: return " (see `coroq submit --help`)"
+        case .invalidParams, .invalidRequest, .methodNotFound: return " (see `coroq --help`; are coroq and coroqd the same version?)"
+        case .wrongState: return " (`coroq show ID` shows its history)"
+        case .storageFailure: return " (the daemon's log says more; nothing of this request was stored)"
+        case .internalError: return " (a bug in coroqd: its log says more)"
+        case .parseError, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }
     }
 }

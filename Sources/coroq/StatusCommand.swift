@@ -23,7 +23,7 @@ struct StatusCommand: AsyncParsableCommand {
             Output.line(Output.json(status, pretty: true))
             return
         }
-        if id == nil { Output.line(TaskFormat.countsLine(status.counts)) }
+        if id == nil { Output.line(TaskFormat.header(status, now: Date())) }
         if !status.tasks.isEmpty { Output.line(TaskFormat.table(status.tasks, now: Date())) }
     }
 }

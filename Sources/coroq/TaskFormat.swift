@@ -5,7 +5,7 @@ import Foundation
 /// Text for people: tables, durations, one-line summaries.
 enum TaskFormat {
     static func finishedLine(_ task: TaskInfo) -> String {
-        var parts = ["\(task.id)", task.state, task.job]
+        var parts = ["\(task.id)", Terminal.state(task.state), task.job]
         if let duration = duration(task) { parts.append(seconds(duration)) }
         let summary = resultSummary(task)
         if !summary.isEmpty { parts.append(summary) }
@@ -49,22 +49,41 @@ enum TaskFormat {
             .map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: " · ")
     }
 
+    /// `status`'s first line: which daemon, for how long, and the tasks per state.
+    static func header(_ status: StatusResult, now: Date) -> String {
+        let counts = countsLine(status.counts)
+        guard let daemon = status.daemon else { return counts }
+        return Terminal.paint("\(daemon.version), up \(ago(now.timeIntervalSince1970 - daemon.startedAt))", .bold) + "\n" + counts
+    }
+
     static func table(_ tasks: [TaskInfo], now: Date) -> String {
-        let header = ["ID", "JOB", "STATE", "ATTEMPTS", "TIME", "RESULT"]
+        let header = ["ID", "JOB", "STATE", "ATTEMPTS", "TIME", "RESULT"].map { Terminal.paint($0, .bold) }
         let rows = tasks.map { task in
-            ["\(task.id)", task.job, task.state, "\(task.attempts)", time(task, now: now), resultSummary(task)]
+            ["\(task.id)", task.job, Terminal.state(task.state), "\(task.attempts)", time(task, now: now), resultSummary(task)]
         }
         return align([header] + rows)
     }
 
-    /// "queued 3s", "running 2.1s", "took 0.40s".
+    /// "waiting 3s", "running 2m", "took 0.40s, 3m ago".
     static func time(_ task: TaskInfo, now: Date) -> String {
         let now = now.timeIntervalSince1970
         switch task.state {
-        case "queued": return "queued \(seconds(now - task.createdAt))"
-        case "running": return "running \(seconds(now - (task.startedAt ?? task.createdAt)))"
-        default: return duration(task).map { "took \(seconds($0))" } ?? ""
+        case "queued": return "waiting \(ago(now - task.createdAt))"
+        case "running": return "running \(ago(now - (task.startedAt ?? task.createdAt)))"
+        case "interrupted": return "since \(ago(now - (task.startedAt ?? task.createdAt))) ago"
+        default:
+            let finished = task.finishedAt.map { ", \(ago(now - $0)) ago" } ?? ""
+            return (duration(task).map { "took \(seconds($0))" } ?? "never ran") + finished
         }
+    }
+
+    /// A rough span for people: "4s", "3m", "2h", "5d".
+    static func ago(_ value: Double) -> String {
+        let value = max(0, value)
+        if value < 60 { return "\(Int(value))s" }
+        if value < 3600 { return "\(Int(value / 60))m" }
+        if value < 86400 { return "\(Int(value / 3600))h" }
+        return "\(Int(value / 86400))d"
     }
 
     static func resultSummary(_ task: TaskInfo, width: Int = 48) -> String {
@@ -94,11 +113,11 @@ enum TaskFormat {
 
     private static func align(_ rows: [[String]]) -> String {
         let widths = rows.reduce(into: [Int](repeating: 0, count: rows[0].count)) { widths, row in
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Terminal.visibleCount(cell)) }
         }
         return rows.map { row in
             row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - Terminal.visibleCount(cell))
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }

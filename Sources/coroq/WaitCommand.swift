@@ -33,19 +33,32 @@ struct WaitCommand: AsyncParsableCommand {
 
     func run() async throws {
         var anyUnsuccessful = false
+        let live = Terminal.isInteractive && !options.json
+        var progress = WaitProgress()
         let params = WaitParams(ids: all ? nil : ids, all: all ? true : nil, timeout: timeout)
         let result = try await options.withClient { client in
             try await client.call(.wait, params, as: WaitResult.self) { method, frame in
+                if method == waitAcceptedNotification, live,
+                   let accepted = try? RPCPayload.params(WaitAcceptedParams.self, from: frame) {
+                    progress.accepted(accepted.ids.count)
+                }
                 guard method == taskFinishedNotification,
                       let task = try? RPCPayload.params(TaskFinishedParams.self, from: frame)?.task else { return }
                 if task.state != "succeeded" { anyUnsuccessful = true }
-                if options.json { Output.jsonLine(task) } else { Output.line(TaskFormat.finishedLine(task)) }
+                if options.json {
+                    Output.jsonLine(task)
+                } else if live {
+                    progress.finished(task)
+                } else {
+                    Output.line(TaskFormat.finishedLine(task))
+                }
             }
         }
+        if live { progress.summary(timedOut: result.timedOut) }
         if options.json { Output.jsonLine(result) }
         if result.timedOut {
             if !options.json {
-                Output.error("timed out; still pending: \(result.pending.map(String.init).joined(separator: " "))")
+                Output.error("timed out; still pending: \(result.pending.map(String.init).joined(separator: " ")) (they go on; wait again or cancel them)")
             }
             throw ExitCodes.pending
         }

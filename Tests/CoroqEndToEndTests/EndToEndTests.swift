@@ -78,7 +78,7 @@ struct EndToEndTests {
         try await withDaemon(directory) { daemon in
             let wait = try await daemon.coroq("wait", "999")
             #expect(wait.exitCode == 1)
-            #expect(wait.stderr == "coroq: no task with id 999\n")
+            #expect(wait.stderr == "coroq: no task with id 999 (`coroq status` lists the tasks)\n")
             let submit = try await daemon.coroq("submit", "no-such-job")
             #expect(submit.exitCode == 1)
             #expect(submit.stderr.contains("unknown job 'no-such-job'"))

@@ -43,7 +43,7 @@ struct LogsTests {
     @Test func logsOfAnUnknownTaskIsAnError() async throws {
         try await withDaemon(directory) { daemon in
             let result = try await daemon.coroq("logs", "9")
-            #expect(result.exitCode == 1 && result.stderr == "coroq: no task with id 9\n")
+            #expect(result.exitCode == 1 && result.stderr == "coroq: no task with id 9 (`coroq status` lists the tasks)\n")
         }
     }
 }

@@ -40,10 +40,17 @@ struct InProcessDaemonTests {
                 ]), as: SubmitResult.self)
                 #expect(submitted.ids == [1, 2])
                 var pushed: [TaskInfo] = []
+                var accepted: [Int64]?
                 let result = try await client.call(.wait, WaitParams(ids: [1, 2]), as: WaitResult.self) { method, frame in
+                    if method == waitAcceptedNotification {
+                        #expect(pushed.isEmpty, "wait.accepted comes first")
+                        accepted = try RPCPayload.params(WaitAcceptedParams.self, from: frame)?.ids
+                        return
+                    }
                     #expect(method == taskFinishedNotification)
                     pushed.append(try #require(try RPCPayload.params(TaskFinishedParams.self, from: frame)).task)
                 }
+                #expect(accepted == [1, 2])
                 #expect(Set(result.done) == [1, 2] && result.pending.isEmpty && !result.timedOut)
                 #expect(Set(pushed.map(\.id)) == [1, 2])
                 #expect(pushed.first { $0.id == 1 }?.result == ["n": 1])

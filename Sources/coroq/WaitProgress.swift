@@ -1,0 +1,53 @@
+import CoroqProtocol
+import Foundation
+
+/// `coroq wait` on a terminal: one live line (done/total, failed, elapsed) that finished tasks scroll
+/// above, and a summary at the end. When stdout is a pipe, nothing here prints: plain lines only.
+struct WaitProgress {
+    private var total: Int?
+    private var done = 0
+    private var counts: [String: Int] = [:]
+    private let start = ContinuousClock().now
+    private var lastDrawn = ContinuousClock().now - .seconds(1)
+
+    mutating func accepted(_ count: Int) {
+        total = count
+        draw(force: true)
+    }
+
+    /// Records a finished task and prints its line above the progress line (every task when there are
+    /// few, only the unsuccessful ones in a big wait).
+    mutating func finished(_ task: TaskInfo) {
+        done += 1
+        counts[task.state, default: 0] += 1
+        if task.state != "succeeded" || (total ?? 0) <= 20 {
+            Terminal.clearProgress()
+            Output.line(TaskFormat.finishedLine(task))
+        }
+        draw(force: done == total)
+    }
+
+    func summary(timedOut: Bool) {
+        Terminal.clearProgress()
+        let parts = ["succeeded", "failed", "cancelled"].map { state in
+            Terminal.paint("\(counts[state] ?? 0) \(state)", counts[state, default: 0] > 0 && state != "succeeded" ? .red : .bold)
+        }
+        let pending = timedOut ? ", \((total ?? done) - done) still pending" : ""
+        Output.line("\(parts.joined(separator: ", "))\(pending) in \(elapsed)")
+    }
+
+    private var elapsed: String {
+        let duration = ContinuousClock().now - start
+        return TaskFormat.seconds(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
+    /// Redraws at most 20 times a second.
+    private mutating func draw(force: Bool) {
+        let now = ContinuousClock().now
+        guard force || now - lastDrawn > .milliseconds(50) else { return }
+        lastDrawn = now
+        let failed = (counts["failed"] ?? 0) + (counts["cancelled"] ?? 0)
+        let failedText = failed > 0 ? Terminal.paint(" · \(failed) failed", .red) : ""
+        Terminal.progress("waiting: \(done)/\(total.map(String.init) ?? "?") done\(failedText) · \(elapsed)")
+    }
+}
