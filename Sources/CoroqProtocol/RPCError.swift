@@ -32,6 +32,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case helloRequired = -32000
     case unsupportedVersion = -32001
     case frameTooLarge = -32002
+    case notAllowed = -32003
     case unknownJob = -32010
     case invalidArguments = -32011
     case taskNotFound = -32012
@@ -51,6 +52,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .helloRequired: "hello_required"
         case .unsupportedVersion: "unsupported_version"
         case .frameTooLarge: "frame_too_large"
+        case .notAllowed: "not_allowed"
         case .unknownJob: "unknown_job"
         case .invalidArguments: "invalid_arguments"
         case .taskNotFound: "task_not_found"

@@ -20,22 +20,35 @@ final class ControlServer: Service {
     private let listener: Listener
     private let dispatcher: RequestDispatcher
     private let waiters: WaiterRegistry
+    private let access: PeerAccess?
     private let logger: Logger
     /// Open connections, so shutdown can close their reading side.
     private let connections = Mutex<(next: Int, open: [Int: any Channel])>((0, [:]))
 
-    init(listener: Listener, dispatcher: RequestDispatcher, waiters: WaiterRegistry, logger: Logger) {
+    init(listener: Listener, dispatcher: RequestDispatcher, waiters: WaiterRegistry, access: PeerAccess?, logger: Logger) {
         self.listener = listener
         self.dispatcher = dispatcher
         self.waiters = waiters
+        self.access = access
         self.logger = logger
     }
 
-    /// Binds `path` with mode 0600 (set through the umask, so there is no moment when others could connect).
-    static func bind(path: String, maximumFrameLength: Int) async throws -> Listener {
-        let previousMask = umask(0o177)
-        defer { umask(previousMask) }
-        return try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: framing(maximumFrameLength))
+    /// Binds `path` with `mode` (set through the umask, so there is no moment when others could connect)
+    /// and, if given, hands it to `group`.
+    static func bind(path: String, mode: Int, group: String?, maximumFrameLength: Int) async throws -> Listener {
+        let listener: Listener
+        do {
+            let previousMask = umask(mode_t(0o777 & ~mode))
+            defer { umask(previousMask) }
+            listener = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: framing(maximumFrameLength))
+        }
+        if let group {
+            guard let entry = getgrnam(group), chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
+                try? await listener.channel.close()
+                throw DaemonStartupError("cannot give the socket to group '\(group)' (does it exist, and is coroqd a member?)")
+            }
+        }
+        return listener
     }
 
     /// Adopts a listening socket that systemd passed (socket activation).
@@ -82,6 +95,21 @@ final class ControlServer: Service {
         }
     }
 
+    /// With `allowed_users`/`allowed_groups` set: the error to send a peer that is not allowed, else nil.
+    private func checkAccess(_ connection: Connection) async -> RPCError? {
+        guard let access else { return nil }
+        guard let provider = connection.channel as? any SocketOptionProvider,
+              let credentials = try? await (provider.unsafeGetSocketOption(level: .socket, name: .init(rawValue: SO_PEERCRED)) as EventLoopFuture<PeerCredentials>).get()
+        else {
+            return RPCError(.notAllowed, "coroqd could not tell who is connecting; refused")
+        }
+        guard access.allows(uid: credentials.uid, gid: credentials.gid) else {
+            logger.warning("refused a connection", metadata: ["uid": "\(credentials.uid)", "pid": "\(credentials.pid)"])
+            return RPCError(.notAllowed, "user \(credentials.uid) is not allowed to use this coroqd; ask its administrator to add you to allowed_users or allowed_groups")
+        }
+        return nil
+    }
+
     private func serve(_ connection: Connection) async {
         let key = connections.withLock { state in
             defer { state.next += 1 }
@@ -90,8 +118,13 @@ final class ControlServer: Service {
         }
         defer { _ = connections.withLock { $0.open.removeValue(forKey: key) } }
         do {
+            let refusal = await checkAccess(connection)
             try await connection.executeThenClose { frames, outbound in
                 let replier = Replier(outbound: outbound, logger: logger)
+                if let refusal {
+                    await replier.fail(.null, refusal)
+                    return
+                }
                 var session = RequestDispatcher.Session()
                 for try await frame in frames {
                     if Task.isShuttingDownGracefully { break }
@@ -108,4 +141,11 @@ final class ControlServer: Service {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
     }
+}
+
+/// `struct ucred` (pid, uid, gid), which Glibc's Swift module does not show (it needs `_GNU_SOURCE`).
+struct PeerCredentials: Sendable {
+    var pid: pid_t
+    var uid: uid_t
+    var gid: gid_t
 }

@@ -50,7 +50,8 @@ public struct Daemon: Sendable {
         } else {
             try SocketGuard.prepare(configuration.socketPath)
             listener = try await ControlServer.bind(
-                path: configuration.socketPath, maximumFrameLength: configuration.maximumFrameLength)
+                path: configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup,
+                maximumFrameLength: configuration.maximumFrameLength)
         }
         defer { if configuration.activatedSocket == nil { unlink(configuration.socketPath) } }
 
@@ -108,7 +109,8 @@ public struct Daemon: Sendable {
             maintenance: maintenance,
             jobNames: registry.names,
             maximumFrameLength: configuration.maximumFrameLength)
-        let server = ControlServer(listener: listener, dispatcher: dispatcher, waiters: waiters, logger: logger)
+        let server = ControlServer(
+            listener: listener, dispatcher: dispatcher, waiters: waiters, access: configuration.peerAccess, logger: logger)
         let retentionSetting = RetentionService.Setting(Seconds.of(configuration.retention))
         let retention = RetentionService(maintenance: maintenance, retention: retentionSetting, logger: logger)
         var services: [any Service] = [callbacks, retention, scheduler, server]

@@ -33,6 +33,12 @@ public struct DaemonConfiguration: Sendable {
     public var reload: (read: @Sendable () throws -> DaemonSettings, running: DaemonSettings, fromFlags: Set<String>)?
     /// The log level that SIGHUP may change.
     public var logLevel: LogLevelControl?
+    /// The socket file's mode when the daemon binds it (not under socket activation).
+    public var socketMode: Int = 0o600
+    /// The socket file's group (a name), when members of a group should use the CLI.
+    public var socketGroup: String?
+    /// Users and groups allowed on the socket beyond its owner (nil: whoever the file mode lets in).
+    public var peerAccess: PeerAccess?
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

@@ -15,6 +15,11 @@ public struct DaemonSettings: Sendable, Equatable {
     public var busyTimeout: Double?
     public var logLevel: String?
     public var maxFrameBytes: Int?
+    /// The socket file's mode, e.g. 0o660.
+    public var socketMode: Int?
+    public var socketGroup: String?
+    public var allowedUsers: [String]?
+    public var allowedGroups: [String]?
 
     public init() {}
 
@@ -82,6 +87,16 @@ public struct DaemonSettings: Sendable, Equatable {
             }
             settings.logLevel = level
         },
+        "socket_mode": { settings, value in
+            let text = try string(value)
+            guard let mode = Int(text, radix: 8), (0...0o777).contains(mode), mode & 0o600 == 0o600 else {
+                throw Problem(message: "expected an octal mode the owner can read and write, such as \"0600\" or \"0660\", got \"\(text)\"")
+            }
+            settings.socketMode = mode
+        },
+        "socket_group": { $0.socketGroup = try string($1) },
+        "allowed_users": { $0.allowedUsers = try strings($1) },
+        "allowed_groups": { $0.allowedGroups = try strings($1) },
         "max_frame_bytes": { settings, value in
             let number = try integer(value)
             guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
@@ -92,6 +107,14 @@ public struct DaemonSettings: Sendable, Equatable {
     private static func string(_ value: any TOMLValueConvertible) throws -> String {
         guard let text = value.string else { throw Problem(message: "expected a string, got \(describe(value))") }
         return text
+    }
+
+    private static func strings(_ value: any TOMLValueConvertible) throws -> [String] {
+        guard let array = value.array else { throw Problem(message: "expected an array of strings, got \(describe(value))") }
+        return try array.map { element in
+            guard let text = element.string else { throw Problem(message: "expected an array of strings") }
+            return text
+        }
     }
 
     private static func integer(_ value: any TOMLValueConvertible) throws -> Int {

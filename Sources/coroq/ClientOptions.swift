@@ -43,7 +43,7 @@ extension ClientOptions {
         case .wrongState: return " (`coroq show ID` shows its history)"
         case .storageFailure: return " (the daemon's log says more; nothing of this request was stored)"
         case .internalError: return " (a bug in coroqd: its log says more)"
-        case .parseError, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
+        case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }
     }
 }

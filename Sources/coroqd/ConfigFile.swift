@@ -29,6 +29,10 @@ extension DaemonSettings {
         merged.busyTimeout = busyTimeout ?? base.busyTimeout
         merged.logLevel = logLevel ?? base.logLevel
         merged.maxFrameBytes = maxFrameBytes ?? base.maxFrameBytes
+        merged.socketMode = socketMode ?? base.socketMode
+        merged.socketGroup = socketGroup ?? base.socketGroup
+        merged.allowedUsers = allowedUsers ?? base.allowedUsers
+        merged.allowedGroups = allowedGroups ?? base.allowedGroups
         return merged
     }
 

@@ -104,6 +104,16 @@ struct Coroqd: AsyncParsableCommand {
             activatedSocket: systemd.activatedSocket, notifySocket: systemd.notifySocket,
             watchdogInterval: systemd.watchdogInterval)
         configuration.logLevel = levels
+        configuration.socketMode = settings.socketMode ?? 0o600
+        configuration.socketGroup = settings.socketGroup
+        if settings.allowedUsers != nil || settings.allowedGroups != nil {
+            do {
+                configuration.peerAccess = try PeerAccess(users: settings.allowedUsers ?? [], groups: settings.allowedGroups ?? [])
+            } catch {
+                FileHandle.standardError.write(Data("coroqd: \(configPath): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         configuration.reload = ({ try ConfigFile.read(configPath) }, settings, flags.keysSet)
         do {
             try await Daemon(configuration: configuration, logger: logger).run()

@@ -25,6 +25,7 @@ import Testing
         expected.busyTimeout = 5
         expected.logLevel = "info"
         expected.maxFrameBytes = 16 * 1024 * 1024
+        expected.socketMode = 0o600
         #expect(settings == expected)
     }
 
@@ -39,7 +40,13 @@ import Testing
             busy_timeout = 1
             log_level = "debug"
             max_frame_bytes = 4096
+            socket_mode = "0660"
+            socket_group = "coroq"
+            allowed_users = ["alice", "bob"]
+            allowed_groups = ["ops"]
             """)
+        #expect(settings.socketMode == 0o660 && settings.socketGroup == "coroq")
+        #expect(settings.allowedUsers == ["alice", "bob"] && settings.allowedGroups == ["ops"])
         #expect(settings.socket == "/run/x.sock" && settings.database == "/var/lib/x.db")
         #expect(settings.synchronous == .full && settings.concurrency == 8 && settings.shutdownGrace == 2.5)
         #expect(settings.retention == 43_200 && settings.busyTimeout == 1 && settings.logLevel == "debug")
@@ -54,6 +61,9 @@ import Testing
         ("log_level = \"loud\"\n", ConfigError(key: "log_level", line: 1, message: "")),
         ("[queues]\nfast = 1\n", ConfigError(key: "queues", line: 1, message: "")),
         ("concurrency = \n", ConfigError(key: nil, line: 1, message: "")),
+        ("socket_mode = \"0066\"\n", ConfigError(key: "socket_mode", line: 1, message: "")),
+        ("socket_mode = 660\n", ConfigError(key: "socket_mode", line: 1, message: "expected a string, got an integer")),
+        ("allowed_users = \"alice\"\n", ConfigError(key: "allowed_users", line: 1, message: "expected an array of strings, got a string")),
     ]
 
     /// A bad file names the key and the line; an unknown key lists the known ones.
@@ -72,7 +82,7 @@ import Testing
         #expect {
             try DaemonSettings(toml: "colour = 1\n")
         } throws: { error in
-            "\(error)".hasPrefix("line 1, key 'colour': unknown key; the keys are busy_timeout, concurrency,")
+            "\(error)".hasPrefix("line 1, key 'colour': unknown key; the keys are allowed_groups, allowed_users, busy_timeout,")
         }
     }
 }
