@@ -54,4 +54,18 @@ struct AccessTests {
             #expect(status == .exited(69) && stderr.contains("Permission denied"), "\(stderr)")
         }
     }
+
+    /// The system daemon's arrangement: a 0660 socket in the daemon's group; a member of the group uses the
+    /// CLI, anyone else cannot connect.
+    @Test func aGroupMemberUsesTheCLI() async throws {
+        chmod(directory.path, 0o755)
+        let config = directory.file("coroqd.toml")
+        try "socket_mode = \"0660\"\nsocket_group = \"nogroup\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try await withDaemon(directory, arguments: ["--config", config]) { daemon in
+            let (member, memberError) = try await coroqAs(nobody, ["submit", "noop"])  // nobody's group is nogroup
+            #expect(member == .exited(0), "\(memberError)")
+            let (stranger, strangerError) = try await coroqAs((uid: 1, gid: 1), ["status"])  // daemon:daemon
+            #expect(stranger == .exited(69) && strangerError.contains("Permission denied"), "\(strangerError)")
+        }
+    }
 }
