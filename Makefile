@@ -3,7 +3,8 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
-SYSCONFDIR ?= $(PREFIX)/etc
+# /etc for a system prefix (/usr), else under the prefix.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
@@ -46,7 +47,9 @@ man:
 install-build: deps
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-install
 
-install: install-build
+# Installs what `make install-build` built (run that as yourself: root may have no swift on its PATH).
+install:
+	@[ -x $(INSTALL_BUILD)/coroqd ] && [ -x $(INSTALL_BUILD)/coroq ] || { echo "make install: run 'make install-build' first (as yourself), then 'sudo make install'" >&2; exit 1; }
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
 	install -m 0755 -s $(INSTALL_BUILD)/coroqd $(INSTALL_BUILD)/coroq $(DESTDIR)$(BINDIR)/

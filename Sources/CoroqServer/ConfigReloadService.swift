@@ -30,10 +30,15 @@ struct ConfigReloadService: Service {
         }
     }
 
-    /// Applies the reloadable settings of `file` and returns the settings now in force.
+    /// Applies the reloadable settings of `file` (a key left out means its default) and returns the
+    /// settings now in force.
     private func apply(_ file: DaemonSettings, over running: DaemonSettings) -> DaemonSettings {
         var now = running
         var changed: [String] = []
+        var file = file
+        file.concurrency = file.concurrency ?? Scheduler.Configuration().concurrencyLimit
+        file.retention = file.retention ?? 7 * 86400
+        file.logLevel = file.logLevel ?? "info"
         if !fromFlags.contains("concurrency"), let limit = file.concurrency, limit != running.concurrency {
             scheduler.setConcurrencyLimit(limit)
             now.concurrency = limit
@@ -57,6 +62,10 @@ struct ConfigReloadService: Service {
         if file.shutdownGrace != nil, file.shutdownGrace != running.shutdownGrace { needRestart.append("shutdown_grace") }
         if file.busyTimeout != nil, file.busyTimeout != running.busyTimeout { needRestart.append("busy_timeout") }
         if file.maxFrameBytes != nil, file.maxFrameBytes != running.maxFrameBytes { needRestart.append("max_frame_bytes") }
+        if file.socketMode != running.socketMode { needRestart.append("socket_mode") }
+        if file.socketGroup != running.socketGroup { needRestart.append("socket_group") }
+        if file.allowedUsers != running.allowedUsers { needRestart.append("allowed_users") }
+        if file.allowedGroups != running.allowedGroups { needRestart.append("allowed_groups") }
         logger.notice("SIGHUP: config re-read", metadata: [
             "applied": "\(changed.isEmpty ? "nothing changed" : changed.joined(separator: " "))",
             "needs_restart": "\(needRestart.isEmpty ? "none" : needRestart.joined(separator: ","))",

@@ -33,20 +33,24 @@ final class ControlServer: Service {
         self.logger = logger
     }
 
-    /// Binds `path` with `mode` (set through the umask, so there is no moment when others could connect)
-    /// and, if given, hands it to `group`.
+    /// Binds `path` owner-only (through the umask, so there is no moment when others could connect), hands
+    /// it to `group` if given, and only then opens it to `mode`.
     static func bind(path: String, mode: Int, group: String?, maximumFrameLength: Int) async throws -> Listener {
         let listener: Listener
         do {
-            let previousMask = umask(mode_t(0o777 & ~mode))
+            let previousMask = umask(0o177)
             defer { umask(previousMask) }
             listener = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: framing(maximumFrameLength))
         }
         if let group {
-            guard let entry = getgrnam(group), chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
+            guard let gid = PeerAccess.groupID(named: group), lchown(path, uid_t.max, gid) == 0 else {
                 try? await listener.channel.close()
                 throw DaemonStartupError("cannot give the socket to group '\(group)' (does it exist, and is coroqd a member?)")
             }
+        }
+        guard chmod(path, mode_t(mode)) == 0 else {
+            try? await listener.channel.close()
+            throw DaemonStartupError("cannot set mode \(String(mode, radix: 8)) on \(path): \(String(cString: strerror(errno)))")
         }
         return listener
     }
@@ -103,7 +107,7 @@ final class ControlServer: Service {
         else {
             return RPCError(.notAllowed, "coroqd could not tell who is connecting; refused")
         }
-        guard access.allows(uid: credentials.uid, gid: credentials.gid) else {
+        guard await access.allows(uid: credentials.uid, gid: credentials.gid) else {
             logger.warning("refused a connection", metadata: ["uid": "\(credentials.uid)", "pid": "\(credentials.pid)"])
             return RPCError(.notAllowed, "user \(credentials.uid) is not allowed to use this coroqd; ask its administrator to add you to allowed_users or allowed_groups")
         }

@@ -48,7 +48,7 @@ public struct Daemon: Sendable {
             // systemd owns the socket file (and its mode and group): adopt it, never remove it.
             listener = try await ControlServer.adopt(activated, maximumFrameLength: configuration.maximumFrameLength)
         } else {
-            try SocketGuard.prepare(configuration.socketPath)
+            try SocketGuard.prepare(configuration.socketPath, group: configuration.socketGroup)
             listener = try await ControlServer.bind(
                 path: configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup,
                 maximumFrameLength: configuration.maximumFrameLength)

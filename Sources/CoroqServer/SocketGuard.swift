@@ -9,10 +9,14 @@ enum SocketGuard {
     /// `/tmp` fallback could be pre-created by someone else). If a socket file exists: refuses when a
     /// daemon answers on it or when it cannot tell, removes it only when the connection is refused (a
     /// stale file left by a crash), and refuses any other kind of file.
-    static func prepare(_ path: String) throws {
+    /// With a `group`, a directory it creates is 0750 and that group's, so members can reach the socket.
+    static func prepare(_ path: String, group: String? = nil) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: group == nil ? 0o700 : 0o750])
+            if let group, let gid = PeerAccess.groupID(named: group) { _ = chown(directory, uid_t.max, gid) }
+        }
         var directoryInfo = stat()
         if stat(directory, &directoryInfo) == 0, directoryInfo.st_uid != getuid() {
             throw DaemonStartupError(

@@ -27,8 +27,9 @@ struct SystemdService: Service {
                 // The ping goes through the scheduler's own loop: a stuck loop stops the pings and
                 // systemd restarts the daemon.
                 guard await scheduler.ping() else { return }
-                if watchdog { notifier.notify("WATCHDOG=1", "STATUS=\(await status())") }
-                else { notifier.notify("STATUS=\(await status())") }
+                // The ping first, on its own: a slow database must not delay it into a watchdog restart.
+                if watchdog { notifier.notify("WATCHDOG=1") }
+                notifier.notify("STATUS=\(await status())")
             }
         } onGracefulShutdown: {
             notifier.notify("STOPPING=1", "STATUS=stopping: no new tasks start; running ones drain")

@@ -81,6 +81,18 @@ struct Coroqd: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if checkConfig {
+            do {
+                // Names must resolve too, or the daemon would refuse to start with this file.
+                if file.allowedUsers != nil || file.allowedGroups != nil {
+                    _ = try PeerAccess(users: file.allowedUsers ?? [], groups: file.allowedGroups ?? [])
+                }
+                if let group = file.socketGroup, getgrnam(group) == nil {
+                    throw DaemonStartupError("socket_group: no group named '\(group)'")
+                }
+            } catch {
+                FileHandle.standardError.write(Data("coroqd: \(configPath): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
             print(FileManager.default.fileExists(atPath: configPath) ? "\(configPath): ok" : "\(configPath): no such file; the defaults apply")
             return
         }

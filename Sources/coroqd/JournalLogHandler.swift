@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// One line per event on stderr, prefixed with its syslog priority (`<3>` … `<7>`) so that journald keeps
@@ -17,8 +20,12 @@ struct JournalLogHandler: LogHandler {
     func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let line = "<\(Self.priority(event.level))>\(event.message)\(fields.isEmpty ? "" : " \(fields)")\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        let text = "\(event.message)\(fields.isEmpty ? "" : " \(fields)")"
+        // Every line of a multi-line message keeps the priority; a failed write (journal gone) is dropped.
+        let prefix = "<\(Self.priority(event.level))>"
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { prefix + $0 + "\n" }.joined()
+        let bytes = Array(lines.utf8)
+        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     /// syslog(3) priorities: err 3, warning 4, notice 5, info 6, debug 7.

@@ -23,7 +23,7 @@ struct AccessTests {
     }
 
     @Test func modeAndGroupAndAllowedUsers() async throws {
-        chmod(directory.path, 0o755)
+
         let config = directory.file("coroqd.toml")
         try """
             socket_mode = "0666"
@@ -46,7 +46,7 @@ struct AccessTests {
 
     /// Without a mode that lets them in, other users cannot even connect (the default is 0600).
     @Test func theDefaultSocketIsTheOwnersAlone() async throws {
-        chmod(directory.path, 0o755)
+
         try await withDaemon(directory) { daemon in
             var info = stat()
             #expect(stat(directory.socket, &info) == 0 && info.st_mode & 0o777 == 0o600)
@@ -58,7 +58,7 @@ struct AccessTests {
     /// The system daemon's arrangement: a 0660 socket in the daemon's group; a member of the group uses the
     /// CLI, anyone else cannot connect.
     @Test func aGroupMemberUsesTheCLI() async throws {
-        chmod(directory.path, 0o755)
+
         let config = directory.file("coroqd.toml")
         try "socket_mode = \"0660\"\nsocket_group = \"nogroup\"\n".write(toFile: config, atomically: true, encoding: .utf8)
         try await withDaemon(directory, arguments: ["--config", config]) { daemon in
