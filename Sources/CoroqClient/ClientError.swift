@@ -13,6 +13,8 @@ public enum ClientError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .daemonNotRunning(let path, let detail) where detail == "Permission denied":
+            "you may not use the coroqd at \(path) (Permission denied); ask to be added to its group (coroq for the system daemon), then log in again"
         case .daemonNotRunning(let path, let detail):
             "coroqd is not running on \(path) (\(detail)); start it with `coroqd` (or pass --socket / set COROQ_SOCKET)"
         case .connectionLost:
