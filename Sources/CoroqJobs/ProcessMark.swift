@@ -65,6 +65,11 @@ extension ExecJob {
         for task in tasks where task.job == "exec" && task.attempts > 0 {
             guard let mark = await orphan(of: task, in: store) else { continue }
             kill(-mark.processGroup, SIGKILL)
+            // SIGKILL is delivered asynchronously: wait (at most 5 s) until the leader is gone, so that
+            // nothing of this task runs again while its orphan still does.
+            for _ in 0..<500 where mark.isStillRunning {
+                do { try await Task.sleep(for: .milliseconds(10)) } catch { break }
+            }
             logger.notice("killed processes left running by the previous daemon", metadata: [
                 "task": "\(task.id)", "process_group": "\(mark.processGroup)",
             ])
