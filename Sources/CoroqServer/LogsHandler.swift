@@ -33,7 +33,7 @@ struct LogsHandler: Sendable {
         } catch {
             throw RPCError(storeFailure: error)
         }
-        var sent = await sendFile(id, from: 0, replier)
+        var sent = await sendFile(id, from: 0, replier, final: task.state.isFinal || params.follow != true)
         guard let live, let waiting, !task.state.isFinal else {
             return LogsResult(bytes: sent, state: task.state.rawValue)
         }
@@ -51,7 +51,8 @@ struct LogsHandler: Sendable {
                 case .output(let chunk):
                     sent = await send(chunk, after: sent, id, replier)
                 case .finished:
-                    sent = await sendFile(id, from: sent, replier)  // whatever the live chunks did not carry
+                    // Whatever the live chunks did not carry, to the very end (a cut character included).
+                    sent = await sendFile(id, from: sent, replier, final: true)
                     group.cancelAll()
                     return
                 }
@@ -66,27 +67,46 @@ struct LogsHandler: Sendable {
     }
 
     /// Sends the part of `chunk` past `sent`; a gap before it is read from the file. Returns the new end.
+    /// A character cut at the chunk's end is held back: the next chunk (or the file) completes it.
     private func send(_ chunk: OutputHub.Chunk, after sent: Int64, _ id: TaskID, _ replier: Replier) async -> Int64 {
         let end = chunk.offset + Int64(chunk.bytes.count)
         guard end > sent else { return sent }
-        guard chunk.offset <= sent else { return await sendFile(id, from: sent, replier) }
+        guard chunk.offset <= sent else { return await sendFile(id, from: sent, replier, final: false) }
         let bytes = chunk.bytes[Int(sent - chunk.offset)...]
+        let complete = Self.completeUTF8Prefix(bytes)
+        guard complete > 0 else { return sent }
         await replier.send(RPCNotification(method: taskOutputNotification, params: TaskOutputParams(
-            id: id.rawValue, offset: sent, text: String(decoding: bytes, as: UTF8.self))))
-        return end
+            id: id.rawValue, offset: sent, text: String(decoding: bytes.prefix(complete), as: UTF8.self))))
+        return sent + Int64(complete)
     }
 
-    /// Sends the log file from `offset` to its end, in chunks. Returns the offset reached.
-    private func sendFile(_ id: TaskID, from offset: Int64, _ replier: Replier) async -> Int64 {
+    /// Sends the log file from `offset` to its end, in chunks of whole characters (unless `final`: then
+    /// to the last byte). Returns the offset reached.
+    private func sendFile(_ id: TaskID, from offset: Int64, _ replier: Replier, final: Bool) async -> Int64 {
         guard let file = FileHandle(forReadingAtPath: "\(logDirectory)/\(id).log") else { return offset }
         defer { try? file.close() }
         var position = offset
-        guard (try? file.seek(toOffset: UInt64(offset))) != nil else { return offset }
-        while let data = try? file.read(upToCount: 64 * 1024), !data.isEmpty {
+        while (try? file.seek(toOffset: UInt64(position))) != nil,
+              let data = try? file.read(upToCount: 64 * 1024), !data.isEmpty {
+            let complete = final && data.count < 64 * 1024 ? data.count : Self.completeUTF8Prefix(data)
+            guard complete > 0 else { break }
             await replier.send(RPCNotification(method: taskOutputNotification, params: TaskOutputParams(
-                id: id.rawValue, offset: position, text: String(decoding: data, as: UTF8.self))))
-            position += Int64(data.count)
+                id: id.rawValue, offset: position, text: String(decoding: data.prefix(complete), as: UTF8.self))))
+            position += Int64(complete)
         }
         return position
+    }
+
+    /// How many leading bytes end on a whole UTF-8 character: an incomplete sequence at the end is left
+    /// out (bytes that are not UTF-8 at all are kept; they are shown as U+FFFD).
+    static func completeUTF8Prefix(_ bytes: some Collection<UInt8>) -> Int {
+        let bytes = Array(bytes)
+        // Look back over at most 3 continuation bytes for the lead byte of the last character.
+        var index = bytes.count - 1
+        while index >= 0, bytes.count - index <= 4, bytes[index] & 0xC0 == 0x80 { index -= 1 }
+        guard index >= 0 else { return bytes.count }
+        let lead = bytes[index]
+        let length = lead < 0x80 ? 1 : lead & 0xE0 == 0xC0 ? 2 : lead & 0xF0 == 0xE0 ? 3 : lead & 0xF8 == 0xF0 ? 4 : 1
+        return bytes.count - index < length ? index : bytes.count
     }
 }

@@ -46,4 +46,14 @@ struct LogsTests {
             #expect(result.exitCode == 1 && result.stderr == "coroq: no task with id 9 (`coroq status` lists the tasks)\n")
         }
     }
+
+    /// A character written in two pieces reaches `logs -f` whole, not as two replacement characters.
+    @Test func aCharacterSplitAcrossWritesArrivesWhole() async throws {
+        try await withDaemon(directory) { daemon in
+            _ = try await daemon.coroq("submit", "exec", "--", "sh", "-c", #"printf '\303'; sleep 0.2; printf '\251\n'"#)
+            let follow = try await daemon.coroq("logs", "-f", "1")
+            #expect(follow.stdout == "é\n")
+            #expect(try await daemon.coroq("logs", "1").stdout == "é\n")
+        }
+    }
 }
