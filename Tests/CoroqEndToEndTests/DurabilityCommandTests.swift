@@ -162,22 +162,24 @@ struct DurabilityCommandTests {
     }
 
     /// `kill -9` leaves an `exec`'s process group running (its own session); the next start kills it before
-    /// anything runs, so a re-run never overlaps its orphan.
+    /// anything runs again, so a re-run never overlaps its orphan. (The re-run has the same command line:
+    /// the orphan is followed by its pid.)
     @Test func aRestartKillsTheOrphansOfACrash() async throws {
-        let marker = "coroq-orphan-\(UUID().uuidString.prefix(8))"
-        func alive() async throws -> Bool {
-            let found = try await Subprocess.run(.path("/usr/bin/pgrep"), arguments: ["-f", marker], output: .string(limit: 4096))
-            return !found.standardOutput.isEmpty
+        func running(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
         }
+        var orphan: Int32 = 0
         try await withDaemon(directory) { daemon in
-            _ = try await daemon.coroq("submit", "exec", "--", "sh", "-c", "sleep 30; echo \(marker)")
-            _ = try await daemon.log.line(containing: "task=1", "spawned")
+            _ = try await daemon.coroq("submit", "exec", "--", "sh", "-c", "sleep 30")
+            let spawned = try await daemon.log.line(containing: "task=1", "spawned")
+            orphan = Int32(spawned.split(separator: "pid=").last?.prefix { $0.isNumber } ?? "") ?? 0
             daemon.kill9()
         }
-        #expect(try await alive(), "the orphan should outlive the killed daemon")
+        #expect(orphan > 0 && running(orphan), "the orphan \(orphan) should outlive the killed daemon")
         try await withDaemon(directory, arguments: ["--shutdown-grace", "0"]) { daemon in
-            _ = try await daemon.log.line(containing: "killed processes left running", "task=1")
-            #expect(try await !alive())
+            _ = try await daemon.log.line(containing: "killed processes left running", "task=1", "process_group=\(orphan)")
+            #expect(!running(orphan), "the orphan \(orphan) still runs")
         }
     }
 
