@@ -55,17 +55,9 @@ struct ConfigReloadService: Service {
             now.logLevel = name
             changed.append("log_level=\(name)")
         }
-        var needRestart: [String] = []
-        if file.socket != nil, file.socket != running.socket { needRestart.append("socket") }
-        if file.database != nil, file.database != running.database { needRestart.append("database") }
-        if file.synchronous != nil, file.synchronous != running.synchronous { needRestart.append("synchronous") }
-        if file.shutdownGrace != nil, file.shutdownGrace != running.shutdownGrace { needRestart.append("shutdown_grace") }
-        if file.busyTimeout != nil, file.busyTimeout != running.busyTimeout { needRestart.append("busy_timeout") }
-        if file.maxFrameBytes != nil, file.maxFrameBytes != running.maxFrameBytes { needRestart.append("max_frame_bytes") }
-        if file.socketMode != running.socketMode { needRestart.append("socket_mode") }
-        if file.socketGroup != running.socketGroup { needRestart.append("socket_group") }
-        if file.allowedUsers != running.allowedUsers { needRestart.append("allowed_users") }
-        if file.allowedGroups != running.allowedGroups { needRestart.append("allowed_groups") }
+        // Keys set by flags keep their values; the other changed keys take effect only at a restart.
+        let needRestart = file.keysDiffering(from: running)
+            .filter { !DaemonSettings.reloadable.contains($0) && !fromFlags.contains($0) }
         logger.notice("SIGHUP: config re-read", metadata: [
             "applied": "\(changed.isEmpty ? "nothing changed" : changed.joined(separator: " "))",
             "needs_restart": "\(needRestart.isEmpty ? "none" : needRestart.joined(separator: ","))",

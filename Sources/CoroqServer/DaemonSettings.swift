@@ -179,3 +179,49 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
         return place.isEmpty ? message : "\(place): \(message)"
     }
 }
+
+extension DaemonSettings {
+    /// One config key and the property behind it, so merging, listing and comparing settings need no
+    /// per-key code.
+    struct Field: Sendable {
+        let key: String
+        let isSet: @Sendable (DaemonSettings) -> Bool
+        let copy: @Sendable (DaemonSettings, inout DaemonSettings) -> Void
+        let differs: @Sendable (DaemonSettings, DaemonSettings) -> Bool
+    }
+
+    static let fields: [Field] = [
+        field("socket", \.socket), field("database", \.database), field("synchronous", \.synchronous),
+        field("concurrency", \.concurrency), field("shutdown_grace", \.shutdownGrace),
+        field("retention", \.retention), field("busy_timeout", \.busyTimeout), field("log_level", \.logLevel),
+        field("max_frame_bytes", \.maxFrameBytes), field("socket_mode", \.socketMode),
+        field("socket_group", \.socketGroup), field("allowed_users", \.allowedUsers),
+        field("allowed_groups", \.allowedGroups),
+    ]
+
+    private static func field<Value: Equatable & Sendable>(
+        _ key: String, _ path: WritableKeyPath<DaemonSettings, Value?> & Sendable
+    ) -> Field {
+        Field(
+            key: key, isSet: { $0[keyPath: path] != nil },
+            copy: { from, to in to[keyPath: path] = from[keyPath: path] },
+            differs: { $0[keyPath: path] != $1[keyPath: path] })
+    }
+
+    /// These settings, with `base`'s where these have none (flags over the file, the file over defaults).
+    public func over(_ base: DaemonSettings) -> DaemonSettings {
+        var merged = base
+        for field in Self.fields where field.isSet(self) { field.copy(self, &merged) }
+        return merged
+    }
+
+    /// The config keys these settings set.
+    public var keysSet: Set<String> {
+        Set(Self.fields.filter { $0.isSet(self) }.map(\.key))
+    }
+
+    /// The config keys whose values differ from `other`'s.
+    public func keysDiffering(from other: DaemonSettings) -> [String] {
+        Self.fields.filter { $0.differs(self, other) }.map(\.key)
+    }
+}

@@ -85,4 +85,24 @@ import Testing
             "\(error)".hasPrefix("line 1, key 'colour': unknown key; the keys are allowed_groups, allowed_users, busy_timeout,")
         }
     }
+
+    /// Flags over the file, the file over defaults; every key is listed and compared.
+    @Test func mergingListingAndComparing() throws {
+        var flags = DaemonSettings()
+        flags.concurrency = 3
+        flags.allowedUsers = ["alice"]
+        let file = try DaemonSettings(toml: "concurrency = 8\nretention = \"1d\"\n")
+        let merged = flags.over(file)
+        #expect(merged.concurrency == 3 && merged.retention == 86400 && merged.allowedUsers == ["alice"])
+        #expect(flags.keysSet == ["concurrency", "allowed_users"])
+        #expect(merged.keysDiffering(from: file) == ["concurrency", "allowed_users"])
+        #expect(merged.keysDiffering(from: merged).isEmpty)
+        var everything = try DaemonSettings(toml: Self.exampleConfig)
+        everything.socket = "/s"
+        everything.database = "/d"
+        everything.socketGroup = "g"
+        everything.allowedUsers = []
+        everything.allowedGroups = []
+        #expect(everything.keysSet.count == 13, "a settings property is missing from DaemonSettings.fields")
+    }
 }
