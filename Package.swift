@@ -94,6 +94,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "CoroqJSONTests", dependencies: ["CoroqJSON"]),
         .testTarget(name: "CoroqCoreTests", dependencies: ["CoroqCore"]),
         .testTarget(
             name: "CoroqStoreTests",

@@ -16,6 +16,10 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
+        if let decoder = decoder as? JSONValueDecoder {
+            self = decoder.value
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -52,32 +56,44 @@ extension JSONValue {
     /// An empty JSON object, `{}`.
     public static let emptyObject = JSONValue.object([:])
 
-    /// Encodes any `Encodable` value into a `JSONValue`.
+    /// Encodes any `Encodable` value into a `JSONValue` (directly, without JSON text).
     public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONValueEncoder.encode(value)
     }
 
     /// Parses JSON text.
     public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            try JSONParser.parse(raw.bindMemory(to: UInt8.self))
+        }
     }
 
-    /// Decodes this value as a `Decodable` type.
+    /// Parses JSON text.
+    public init(parsing text: String) throws {
+        var text = text
+        self = try text.withUTF8 { utf8 in try JSONParser.parse(utf8) }
+    }
+
+    /// Decodes this value as a `Decodable` type (directly, without JSON text).
     public func decode<T: Decodable>(as type: T.Type = T.self) throws -> T {
-        try JSONDecoder().decode(T.self, from: encodedData())
+        try JSONValueDecoder.decode(T.self, from: self)
+    }
+
+    /// Compact JSON text as UTF-8; with `sortedKeys`, equal values give equal text.
+    public func serialized(sortedKeys: Bool = true) -> [UInt8] {
+        var writer = JSONWriter(sortedKeys: sortedKeys)
+        writer.write(self)
+        return writer.bytes
     }
 
     /// Compact JSON text with sorted keys, so equal values give equal text.
     public func encodedData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        Data(serialized())
     }
 
     /// Compact JSON text (sorted keys).
     public var jsonText: String {
-        (try? encodedData()).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        String(decoding: serialized(), as: UTF8.self)
     }
 
     /// The object's member `key`, or nil when this is not an object or has no such member.

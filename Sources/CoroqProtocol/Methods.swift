@@ -61,12 +61,25 @@ public struct WaitParams: Codable, Sendable {
     public var all: Bool?
     /// Seconds; the answer then lists what is still pending.
     public var timeout: Double?
+    /// Which finished tasks are pushed as `task.finished`: every one (the default) or only those that did
+    /// not succeed.
+    public var report: WaitReport?
 
-    public init(ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil) {
+    public init(ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil, report: WaitReport? = nil) {
         self.ids = ids
         self.all = all
         self.timeout = timeout
+        self.report = report
     }
+}
+
+/// `wait`'s `report`: which finished tasks the daemon pushes while the client waits.
+public enum WaitReport: String, Codable, Sendable {
+    /// Every awaited task, as it finishes.
+    case each
+    /// Only tasks that did not succeed (failed, cancelled, interrupted): what a quiet client must still
+    /// hear about. A hundred thousand successes cost no notifications.
+    case failures
 }
 
 /// asyncio.wait's (done, pending).

@@ -54,43 +54,66 @@ public struct RPCNotification<Params: Encodable & Sendable>: Encodable, Sendable
     }
 }
 
-/// The fields every inbound message is first read for, to tell requests, responses and notifications apart.
-public struct RPCEnvelope: Decodable, Sendable {
+/// One inbound frame, parsed once: the fields that tell requests, responses and notifications apart, and
+/// the whole message for reading its typed `params` or `result`.
+public struct RPCEnvelope: Sendable {
     public var jsonrpc: String?
     public var id: JSONValue?
     public var method: String?
     public var error: RPCError?
+    /// The frame's top-level members.
+    public var members: [String: JSONValue]
 
-    /// Reads the envelope of one frame.
+    /// Reads one frame. Not JSON, or not a JSON object, throws.
     public init(frame: Data) throws {
-        self = try JSONDecoder().decode(RPCEnvelope.self, from: frame)
+        guard case .object(let members) = try JSONValue(parsing: frame) else {
+            throw DecodingError.typeMismatch(
+                [String: JSONValue].self, .init(codingPath: [], debugDescription: "a message must be a JSON object"))
+        }
+        self.members = members
+        jsonrpc = try members["jsonrpc"].flatMap { try $0 == .null ? nil : $0.decode(as: String.self) }
+        id = members["id"]
+        method = try members["method"].flatMap { try $0 == .null ? nil : $0.decode(as: String.self) }
+        error = try members["error"].flatMap { try $0 == .null ? nil : $0.decode(as: RPCError.self) }
     }
+
+    /// The message's `params` decoded as `P`, or nil when it has none.
+    public func params<P: Decodable>(_ type: P.Type) throws -> P? {
+        guard let params = members["params"], params != .null || P.self == JSONValue.self else { return nil }
+        return try params.decode(as: P.self)
+    }
+
+    /// The message's `result` decoded as `R`.
+    public func result<R: Decodable>(_ type: R.Type) throws -> R {
+        guard let result = members["result"] else {
+            throw DecodingError.keyNotFound(
+                RPCResultKey.result, .init(codingPath: [], debugDescription: "the response has no 'result'"))
+        }
+        return try result.decode(as: R.self)
+    }
+
+    private enum RPCResultKey: CodingKey { case result }
 }
 
-/// Decoding the typed `params` or `result` of a frame whose envelope has been read.
+/// Decoding the typed `params` or `result` of a frame.
 public enum RPCPayload {
-    private struct Params<P: Decodable>: Decodable { var params: P? }
-    private struct Result<R: Decodable>: Decodable { var result: R }
-
     /// The frame's `params`, or nil when it has none.
     public static func params<P: Decodable>(_ type: P.Type, from frame: Data) throws -> P? {
-        try JSONDecoder().decode(Params<P>.self, from: frame).params
+        try RPCEnvelope(frame: frame).params(type)
     }
 
     /// The frame's `result`.
     public static func result<R: Decodable>(_ type: R.Type, from frame: Data) throws -> R {
-        try JSONDecoder().decode(Result<R>.self, from: frame).result
+        try RPCEnvelope(frame: frame).result(type)
     }
 }
 
 extension Encodable {
     /// This message as one frame: compact JSON followed by a newline.
     public func encodedFrame() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        var bytes = try JSONValue(encoding: self).serialized(sortedKeys: false)
+        bytes.append(0x0A)
+        return Data(bytes)
     }
 }
 

@@ -44,45 +44,45 @@ struct RequestDispatcher: Sendable {
                 .helloRequired, #"say hello first: {"jsonrpc":"2.0","id":0,"method":"hello","params":{"protocol_version":1}}"#))
         }
         do {
-            try await dispatch(method, frame: frame, id: id, session: &session, replier: replier)
+            try await dispatch(method, envelope: envelope, id: id, session: &session, replier: replier)
         } catch {
             await replier.fail(id, error)
         }
     }
 
     private func dispatch(
-        _ method: RPCMethod, frame: Data, id: JSONValue?, session: inout Session, replier: Replier
+        _ method: RPCMethod, envelope: RPCEnvelope, id: JSONValue?, session: inout Session, replier: Replier
     ) async throws(RPCError) {
         switch method {
         case .hello:
-            let params = try Self.params(HelloParams.self, from: frame, required: true)!
+            let params = try Self.params(HelloParams.self, from: envelope, required: true)!
             guard params.protocolVersion == coroqProtocolVersion else {
                 throw RPCError(.unsupportedVersion,
                     "this coroqd speaks protocol version \(coroqProtocolVersion), the client \(params.protocolVersion); use matching versions of coroq and coroqd")
             }
             session.greeted = true
             await reply(id, HelloResult(server: "coroqd \(coroqVersion)", jobs: jobNames), replier)
-        case .submit: try await answer(frame, id, replier) { (params: SubmitParams) throws(RPCError) in try await submit.submit(params) }
-        case .wait: try await answer(frame, id, replier) { (params: WaitParams) throws(RPCError) in try await wait.wait(params, replier: replier) }
+        case .submit: try await answer(envelope, id, replier) { (params: SubmitParams) throws(RPCError) in try await submit.submit(params) }
+        case .wait: try await answer(envelope, id, replier) { (params: WaitParams) throws(RPCError) in try await wait.wait(params, replier: replier) }
         case .status:
-            let params = try Self.params(StatusParams.self, from: frame, required: false) ?? StatusParams()
+            let params = try Self.params(StatusParams.self, from: envelope, required: false) ?? StatusParams()
             await reply(id, try await status.status(params), replier)
-        case .get: try await answer(frame, id, replier) { (params: GetParams) throws(RPCError) in try await status.get(params) }
-        case .show: try await answer(frame, id, replier) { (params: TaskParams) throws(RPCError) in try await control.show(params) }
-        case .cancel: try await answer(frame, id, replier) { (params: CancelParams) throws(RPCError) in try await control.cancel(params) }
-        case .retry: try await answer(frame, id, replier) { (params: TaskParams) throws(RPCError) in try await control.retry(params) }
-        case .clean: try await answer(frame, id, replier) { (params: CleanParams) throws(RPCError) in try await maintenance.clean(params) }
-        case .logs: try await answer(frame, id, replier) { (params: LogsParams) throws(RPCError) in try await logs.logs(params, replier: replier) }
-        case .backup: try await answer(frame, id, replier) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
+        case .get: try await answer(envelope, id, replier) { (params: GetParams) throws(RPCError) in try await status.get(params) }
+        case .show: try await answer(envelope, id, replier) { (params: TaskParams) throws(RPCError) in try await control.show(params) }
+        case .cancel: try await answer(envelope, id, replier) { (params: CancelParams) throws(RPCError) in try await control.cancel(params) }
+        case .retry: try await answer(envelope, id, replier) { (params: TaskParams) throws(RPCError) in try await control.retry(params) }
+        case .clean: try await answer(envelope, id, replier) { (params: CleanParams) throws(RPCError) in try await maintenance.clean(params) }
+        case .logs: try await answer(envelope, id, replier) { (params: LogsParams) throws(RPCError) in try await logs.logs(params, replier: replier) }
+        case .backup: try await answer(envelope, id, replier) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
         }
     }
 
     /// Decodes the frame's required params, runs `handler`, and answers with its result.
     private func answer<Params: Decodable, Result: Encodable & Sendable>(
-        _ frame: Data, _ id: JSONValue?, _ replier: Replier,
+        _ envelope: RPCEnvelope, _ id: JSONValue?, _ replier: Replier,
         _ handler: (Params) async throws(RPCError) -> Result
     ) async throws(RPCError) {
-        let params = try Self.params(Params.self, from: frame, required: true)!
+        let params = try Self.params(Params.self, from: envelope, required: true)!
         await reply(id, try await handler(params), replier)
     }
 
@@ -92,11 +92,11 @@ struct RequestDispatcher: Sendable {
     }
 
     private static func params<P: Decodable>(
-        _ type: P.Type, from frame: Data, required: Bool
+        _ type: P.Type, from envelope: RPCEnvelope, required: Bool
     ) throws(RPCError) -> P? {
         let params: P?
         do {
-            params = try RPCPayload.params(P.self, from: frame)
+            params = try envelope.params(P.self)
         } catch {
             throw RPCError(.invalidParams, "invalid params: \(reason(error))")
         }

@@ -19,7 +19,9 @@ struct WaitHandler: Sendable {
         logger.debug("wait registered", metadata: ["tasks": "\(ids.count)", "timeout": "\(params.timeout.map { "\($0)" } ?? "none")"])
         let outcome: Result<WaitResult, RPCError>
         do {
-            outcome = .success(try await collect(ids, timeout: params.timeout, token: token, stream: stream, replier: replier))
+            let reportAll = (params.report ?? .each) == .each
+            outcome = .success(try await collect(
+                ids, timeout: params.timeout, token: token, stream: stream, replier: replier, reportAll: reportAll))
         } catch {
             outcome = .failure(error)
         }
@@ -29,7 +31,7 @@ struct WaitHandler: Sendable {
 
     private func collect(
         _ ids: [TaskID], timeout: Double?, token: WaiterRegistry.Token, stream: AsyncStream<TaskRecord>,
-        replier: Replier
+        replier: Replier, reportAll: Bool
     ) async throws(RPCError) -> WaitResult {
         let records: [TaskRecord]
         do {
@@ -47,7 +49,7 @@ struct WaitHandler: Sendable {
         var done: [Int64] = []
         for record in records where record.state.isFinal {
             done.append(record.id.rawValue)
-            await push(record, replier)
+            if reportAll || record.state != .succeeded { await push(record, replier) }
         }
         guard !pending.isEmpty else { return WaitResult(done: done, pending: [], timedOut: false) }
         await withTaskGroup(of: Void.self) { group in
@@ -61,7 +63,7 @@ struct WaitHandler: Sendable {
             }
             for await record in stream where pending.remove(record.id) != nil {
                 done.append(record.id.rawValue)
-                await push(record, replier)
+                if reportAll || record.state != .succeeded { await push(record, replier) }
                 if pending.isEmpty { break }
             }
             group.cancelAll()

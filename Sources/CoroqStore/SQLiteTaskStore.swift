@@ -70,7 +70,7 @@ public struct SQLiteTaskStore: TaskStore {
             let rows = try Row.fetchAll(db, sql: """
                 UPDATE tasks SET state = 'running', attempts = attempts + 1, started_at = ?
                 WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' ORDER BY id LIMIT ?)
-                RETURNING *
+                RETURNING \(TaskRecord.columns)
                 """, arguments: [now.timeIntervalSince1970, limit])
             let records = try rows.map(TaskRecord.init(row:)).sorted { $0.id < $1.id }
             let openAttempt = try db.cachedStatement(sql: """
@@ -195,7 +195,7 @@ public struct SQLiteTaskStore: TaskStore {
     }
 
     static func fetch(_ id: TaskID, in db: Database) throws -> TaskRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tasks WHERE id = ?"), arguments: [id.rawValue])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TaskRecord.columns) FROM tasks WHERE id = ?"), arguments: [id.rawValue])
             .map(TaskRecord.init(row:))
     }
 }

@@ -10,7 +10,8 @@ struct WaitCommand: AsyncParsableCommand {
         abstract: "Wait for tasks to finish, printing each as it does.",
         discussion: """
             Exit 0 when every task succeeded, 2 when any failed or was cancelled, 3 when --timeout passed \
-            first. With --json: one JSON line per finished task, then a last line {"done", "pending", "timed_out"}.
+            first. With --json: one JSON line per finished task, then a last line {"done", "pending", "timed_out"}. \
+            With --quiet: only the tasks that did not succeed are printed (the daemon sends no others).
             """)
 
     @OptionGroup var options: ClientOptions
@@ -24,6 +25,9 @@ struct WaitCommand: AsyncParsableCommand {
     @Option(help: "Give up after this many seconds (the tasks go on).")
     var timeout: Double?
 
+    @Flag(name: .shortAndLong, help: "Print only the tasks that did not succeed; no progress display.")
+    var quiet = false
+
     func validate() throws {
         guard all == ids.isEmpty else { throw ValidationError("give task ids or --all (not both)") }
         if let timeout, !Seconds.isValid(timeout) {
@@ -33,9 +37,10 @@ struct WaitCommand: AsyncParsableCommand {
 
     func run() async throws {
         var anyUnsuccessful = false
-        let live = Terminal.isInteractive && !options.json
+        let live = Terminal.isInteractive && !options.json && !quiet
         var progress = WaitProgress()
-        let params = WaitParams(ids: all ? nil : ids, all: all ? true : nil, timeout: timeout)
+        let params = WaitParams(
+            ids: all ? nil : ids, all: all ? true : nil, timeout: timeout, report: quiet ? .failures : nil)
         let result = try await options.withClient { client in
             try await client.call(.wait, params, as: WaitResult.self) { method, frame in
                 if method == waitAcceptedNotification, live,

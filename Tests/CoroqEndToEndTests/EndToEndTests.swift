@@ -61,6 +61,22 @@ struct EndToEndTests {
     }
 
     /// The on-done command signals through a FIFO; reading it (with `cat`) is the event the test awaits.
+    @Test func quietWaitPrintsOnlyWhatDidNotSucceed() async throws {
+        try await withDaemon(directory) { daemon in
+            _ = try await daemon.coroq(["submit", "--batch"], stdin: """
+                {"job":"noop"}
+                {"job":"exec","args":{"argv":["sh","-c","exit 4"]}}
+                {"job":"noop"}
+                """)
+            let quiet = try await daemon.coroq("wait", "1", "2", "3", "--quiet")
+            #expect(quiet.exitCode == 2)
+            #expect(quiet.lines.count == 1 && quiet.lines[0].contains("failed"))
+            let all = try await daemon.coroq("wait", "1", "2", "3", "-q")
+            #expect(all.lines.count == 1)
+            #expect(try await daemon.coroq("wait", "1", "3", "--quiet").stdout == "")
+        }
+    }
+
     @Test func onDoneRunsWithTheTasksEnvironment() async throws {
         let fifo = directory.file("done.fifo")
         let output = directory.file("on-done.txt")
