@@ -37,8 +37,8 @@ extension SQLiteTaskStore {
     public func countsByState() async throws -> [TaskState: Int] {
         try await writer.read { db in
             var counts: [TaskState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM tasks GROUP BY state") {
-                if let state = TaskState(rawValue: row["state"]) { counts[state] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT state, n FROM task_counts WHERE n > 0") {
+                if let state = TaskState(rawValue: row[0]) { counts[state] = row[1] }
             }
             return counts
         }

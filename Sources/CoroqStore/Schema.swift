@@ -90,6 +90,26 @@ enum Schema {
                 FROM tasks WHERE attempts > 0
                 """)
         }
+        // Per-state counts kept by triggers in the same transaction as the change, so `status` reads a
+        // handful of rows instead of counting a million (issue 5, W6), and the counts are never stale.
+        migrator.registerMigration("v3-task-counts") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO task_counts (state, n) SELECT state, COUNT(*) FROM tasks GROUP BY state;
+                CREATE TRIGGER task_counts_insert AFTER INSERT ON tasks BEGIN
+                    INSERT INTO task_counts (state, n) VALUES (NEW.state, 1)
+                        ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER task_counts_update AFTER UPDATE OF state ON tasks WHEN OLD.state <> NEW.state BEGIN
+                    UPDATE task_counts SET n = n - 1 WHERE state = OLD.state;
+                    INSERT INTO task_counts (state, n) VALUES (NEW.state, 1)
+                        ON CONFLICT (state) DO UPDATE SET n = n + 1;
+                END;
+                CREATE TRIGGER task_counts_delete AFTER DELETE ON tasks BEGIN
+                    UPDATE task_counts SET n = n - 1 WHERE state = OLD.state;
+                END;
+                """)
+        }
         return migrator
     }
 

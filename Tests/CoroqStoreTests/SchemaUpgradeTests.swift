@@ -11,7 +11,7 @@ import Testing
 
     @Test func theMigrationsAreTheShippedOnesInOrder() {
         // Append only: a shipped migration is never renamed, reordered or removed.
-        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts"])
+        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts"])
     }
 
     /// A database as coroq 0.1 (schema v1) left it, with a task succeeded, one running at a crash, one
@@ -54,5 +54,13 @@ import Testing
         #expect(interrupted.map(\.number) == [2] && interrupted[0].outcome == .interrupted)
         #expect(try await store.checkpoint(TaskID(2), key: "deadline", proposed: 0) == 206)
         #expect(try await store.submit([NewTask(job: "noop")], at: Date()).map(\.id) == [TaskID(5)])
+        // The kept counts start from the upgraded rows and follow every change after it.
+        #expect(try await store.countsByState() == [.succeeded: 1, .queued: 4])
+        _ = try await store.clean(finishedBefore: Date(), states: [.succeeded])
+        #expect(try await store.countsByState() == [.succeeded: 1, .queued: 4])  // its on-done is pending
+        try await store.recordCallbackRun(CallbackRun(
+            taskID: TaskID(1), startedAt: Date(), finishedAt: Date(), succeeded: true))
+        #expect(try await store.clean(finishedBefore: Date(), states: [.succeeded]) == [TaskID(1)])
+        #expect(try await store.countsByState() == [.queued: 4])
     }
 }

@@ -191,7 +191,7 @@ class CoroqPeer(CliPeer):
         peers) so the first measured submit does not pay for warming up."""
         self.start_daemon()
         self.cli("submit", "noop", stdout=subprocess.DEVNULL)
-        self.cli("wait", "--all", stdout=subprocess.DEVNULL)
+        self.cli("wait", "--all", "--quiet", stdout=subprocess.DEVNULL)
         self.baseline = self.status_counts()
         self.counts = dict(self.baseline)
 
@@ -252,7 +252,7 @@ class CoroqPeer(CliPeer):
     def _wait(self, timeout: float) -> int | None:
         """`coroq wait --all`: its exit code, None on timeout."""
         try:
-            p = self.cli("wait", "--all", "--timeout", str(max(1, int(timeout))), check=False,
+            p = self.cli("wait", "--all", "--quiet", "--timeout", str(max(1, int(timeout))), check=False,
                          stdout=subprocess.DEVNULL, timeout=timeout + 10)
         except subprocess.TimeoutExpired:
             return None
