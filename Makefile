@@ -18,7 +18,7 @@ FISHDIR = $(PREFIX)/share/fish/vendor_completions.d
 # Static binaries, built apart from the debug and release builds: they run without a Swift toolchain.
 INSTALL_BUILD = .build-install/release
 
-.PHONY: deps build run test clean man install-build install uninstall
+.PHONY: deps build run test bench clean man install-build install uninstall
 
 deps:
 	@scripts/install-deps
@@ -30,10 +30,17 @@ build: deps
 run: build
 	.build/release/coroqd
 
-# Every test: the Swift suites, then `make install` of static binaries checked on a toolchain-less PATH.
+# Every test: the Swift suites, every benchmark workload at a tiny size (a smoke run, no timing checks),
+# then `make install` of static binaries checked on a toolchain-less PATH.
 test: deps
 	$(SWIFT) test
+	scripts/bench --smoke --bin .build/debug
 	scripts/test-install
+
+# The benchmarks at full size (about 15 minutes); figures and how to read them: BENCHMARKS.md.
+bench: deps
+	$(SWIFT) build -c release
+	scripts/bench
 
 clean:
 	rm -rf .build .build-install
