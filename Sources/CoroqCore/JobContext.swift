@@ -8,15 +8,26 @@ public struct JobContext: Sendable {
     public let taskID: TaskID
     /// This attempt's number, from 1.
     public let attempt: Int
+    /// When the task's first attempt started (recorded durably when it was claimed, so a job can derive a
+    /// deadline from it without writing one).
+    public let firstStartedAt: Date
     /// A logger carrying the task id.
     public let logger: Logger
     private let checkpoints: any CheckpointStore
 
-    public init(taskID: TaskID, attempt: Int, logger: Logger, checkpoints: any CheckpointStore) {
+    public init(
+        taskID: TaskID, attempt: Int, firstStartedAt: Date = Date(), logger: Logger, checkpoints: any CheckpointStore
+    ) {
         self.taskID = taskID
         self.attempt = attempt
+        self.firstStartedAt = firstStartedAt
         self.logger = logger
         self.checkpoints = checkpoints
+    }
+
+    /// The value stored under `key` by an earlier attempt (`remember`), if any; stores nothing.
+    public func remembered<Value: Decodable>(_ key: String, as type: Value.Type = Value.self) async throws -> Value? {
+        try await checkpoints.checkpointValue(taskID, key: key)?.decode(as: Value.self)
     }
 
     /// The value stored under `key` for this task; the first call stores `initial()`.

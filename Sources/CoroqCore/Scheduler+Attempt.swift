@@ -8,7 +8,9 @@ extension Scheduler {
         var logger = self.logger
         logger[metadataKey: "task"] = "\(record.id)"
         logger.debug("started", metadata: ["job": "\(record.job)", "attempt": "\(record.attempts)"])
-        let context = JobContext(taskID: record.id, attempt: record.attempts, logger: logger, checkpoints: store)
+        let context = JobContext(
+            taskID: record.id, attempt: record.attempts, firstStartedAt: await firstStart(of: record),
+            logger: logger, checkpoints: store)
         var outcome = await Self.decideOutcome {
             try await control.run {
                 try await self.registry.run(job: record.job, arguments: record.arguments, context: context)
@@ -41,6 +43,14 @@ extension Scheduler {
         logger.info("finished", metadata: ["state": "\(finished.state.rawValue)"])
         await onFinished(finished)
         control.resolve(.success(finished))
+    }
+
+    /// When the task's first attempt started: this attempt's start for a first attempt (no read), else
+    /// the attempt history's first entry.
+    private func firstStart(of record: TaskRecord) async -> Date {
+        let thisStart = record.startedAt ?? now()
+        guard record.attempts > 1 else { return thisStart }
+        return (try? await store.attempts(of: record.id).first?.startedAt) ?? thisStart
     }
 
     /// Writes an attempt's end to the store, retrying while the store fails (a full disk, a lock held

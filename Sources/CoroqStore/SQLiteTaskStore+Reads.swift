@@ -29,7 +29,10 @@ extension SQLiteTaskStore {
 
     public func unfinishedTaskIDs() async throws -> [TaskID] {
         try await writer.read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM tasks WHERE state IN ('queued', 'running') ORDER BY id")
+            try Int64.fetchAll(db, sql: """
+                SELECT id FROM tasks WHERE state = 'queued' UNION ALL SELECT id FROM tasks WHERE state = 'running'
+                ORDER BY id
+                """)
                 .map { TaskID($0) }
         }
     }

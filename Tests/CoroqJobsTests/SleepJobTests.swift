@@ -13,14 +13,25 @@ import Testing
         #expect(clock.now - start >= .milliseconds(50))
     }
 
-    /// After a restart the stored deadline wins: a deadline that already passed means no sleep at all.
+    /// The deadline is the first attempt's start plus the seconds: a later attempt (after a restart)
+    /// sleeps only what remains, and not at all when it passed.
+    @Test func theDeadlineCountsFromTheFirstAttempt() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let context = makeContext(attempt: 2, firstStartedAt: Date().addingTimeInterval(-10))
+        _ = try await SleepJob().run(.init(seconds: 10.2), context: context)
+        let slept = clock.now - start
+        #expect(slept >= .milliseconds(150) && slept < .seconds(2))
+    }
+
+    /// A deadline stored by coroq 0.1 (a checkpoint) still wins on a later attempt.
     @Test func aStoredDeadlineIsKeptAcrossAttempts() async throws {
         let store = InMemoryTaskStore()
         let past = Date().timeIntervalSince1970 - 10
         _ = try await store.checkpoint(TaskID(1), key: "deadline", proposed: .double(past))
         let clock = ContinuousClock()
         let start = clock.now
-        _ = try await SleepJob().run(.init(seconds: 3600), context: makeContext(1, checkpoints: store))
+        _ = try await SleepJob().run(.init(seconds: 3600), context: makeContext(1, attempt: 2, checkpoints: store))
         #expect(clock.now - start < .seconds(1))
     }
 
