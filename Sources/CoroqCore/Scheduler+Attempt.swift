@@ -34,7 +34,7 @@ extension Scheduler {
         }
         let final = outcome
         let finished = await recordDurably(logger) {
-            try await self.store.finish(record.id, outcome: final, at: self.now())
+            try await self.store.finish(claimed: record, outcome: final, at: self.now())
         }
         guard let finished else {
             control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) could not be recorded")))

@@ -20,6 +20,10 @@ public protocol TaskStore: CheckpointStore {
     /// pending in the same transaction (the outbox).
     func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
 
+    /// `finish` for the attempt that just ended, given the task as it was claimed: a store may then write
+    /// the outcome without reading the task first (the scheduler's hot path). Same result and errors.
+    func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
+
     /// Ends running tasks' attempts cut off by a shutdown: a task safe to repeat goes back to the queue (its
     /// attempt `requeued`); one that must not repeat becomes `interrupted` (its attempt too). Returns the
     /// tasks as they are now.
@@ -87,4 +91,10 @@ public struct TaskStoreError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension TaskStore {
+    public func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
+        try await finish(claimed.id, outcome: outcome, at: now)
+    }
 }

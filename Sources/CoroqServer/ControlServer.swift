@@ -127,6 +127,14 @@ final class ControlServer: Service {
                 let replier = Replier(outbound: outbound, logger: logger)
                 if let refusal {
                     await replier.fail(.null, refusal)
+                    // Read what the client already sent before closing: a Unix socket closed with unread
+                    // input resets the connection, and the client could lose the answer above. At most 1 s.
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask { _ = try? await frames.reduce(into: 0) { _, _ in } }
+                        group.addTask { try? await Task.sleep(for: .seconds(1)) }
+                        await group.next()
+                        group.cancelAll()
+                    }
                     return
                 }
                 var session = RequestDispatcher.Session()

@@ -96,24 +96,59 @@ extension TaskRecord {
     /// Reads a `tasks` row selected as `columns`. A state or JSON the binary does not understand is a
     /// storage error, not a crash.
     init(row: Row) throws {
-        let id: Int64 = row[0]
-        let stateText: String = row[3]
-        guard let state = TaskState(rawValue: stateText) else {
-            throw TaskStoreError(.storage, "task \(id) has an unknown state '\(stateText)'")
+        try self.init(stored: StoredTaskRow(row: row))
+    }
+
+    /// Decodes a row read earlier (its JSON is parsed here, so a writer can hand rows out undecoded).
+    init(stored row: StoredTaskRow) throws {
+        guard let state = TaskState(rawValue: row.state) else {
+            throw TaskStoreError(.storage, "task \(row.id) has an unknown state '\(row.state)'")
         }
         self.init(
-            id: TaskID(id),
-            job: row[1],
-            arguments: try JSONValue(storedText: row[2]),
+            id: TaskID(row.id),
+            job: row.job,
+            arguments: try JSONValue(storedText: row.arguments),
             state: state,
-            attempts: row[4],
-            result: try (row[5] as String?).map(JSONValue.init(storedText:)),
-            error: try (row[6] as String?).map { try JSONValue(storedText: $0).decode(as: TaskError.self) },
-            onDone: row[7],
-            repeatable: row[8],
-            createdAt: Date(timeIntervalSince1970: row[9]),
-            startedAt: (row[10] as Double?).map(Date.init(timeIntervalSince1970:)),
-            finishedAt: (row[11] as Double?).map(Date.init(timeIntervalSince1970:)))
+            attempts: row.attempts,
+            result: try row.result.map(JSONValue.init(storedText:)),
+            error: try row.error.map { try JSONValue(storedText: $0).decode(as: TaskError.self) },
+            onDone: row.onDone,
+            repeatable: row.repeatable,
+            createdAt: Date(timeIntervalSince1970: row.createdAt),
+            startedAt: row.startedAt.map(Date.init(timeIntervalSince1970:)),
+            finishedAt: row.finishedAt.map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+/// A `tasks` row's columns as stored, JSON still text: cheap to read on the writer's queue.
+struct StoredTaskRow: Sendable {
+    var id: Int64
+    var job: String
+    var arguments: String
+    var state: String
+    var attempts: Int
+    var result: String?
+    var error: String?
+    var onDone: String?
+    var repeatable: Bool
+    var createdAt: Double
+    var startedAt: Double?
+    var finishedAt: Double?
+
+    /// A row selected as `TaskRecord.columns`.
+    init(row: Row) {
+        id = row[0]
+        job = row[1]
+        arguments = row[2]
+        state = row[3]
+        attempts = row[4]
+        result = row[5]
+        error = row[6]
+        onDone = row[7]
+        repeatable = row[8]
+        createdAt = row[9]
+        startedAt = row[10]
+        finishedAt = row[11]
     }
 }
 

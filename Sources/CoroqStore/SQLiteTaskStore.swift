@@ -66,41 +66,68 @@ public struct SQLiteTaskStore: TaskStore {
     }
 
     public func claim(limit: Int, at now: Date) async throws -> [TaskRecord] {
-        try await batch.write { db in
-            let rows = try Row.fetchAll(db, sql: """
+        let rows = try await batch.write { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 UPDATE tasks SET state = 'running', attempts = attempts + 1, started_at = ?
                 WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' ORDER BY id LIMIT ?)
                 RETURNING \(TaskRecord.columns)
-                """, arguments: [now.timeIntervalSince1970, limit])
-            let records = try rows.map(TaskRecord.init(row:)).sorted { $0.id < $1.id }
+                """), arguments: [now.timeIntervalSince1970, limit]).map(StoredTaskRow.init(row:)).reduce(into: []) { $0.append($1) }
+            guard !rows.isEmpty else { return rows }
+            let boot = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM boots")) ?? 0
             let openAttempt = try db.cachedStatement(sql: """
-                INSERT INTO attempts (task_id, number, boot_id, started_at)
-                VALUES (?, ?, (SELECT COALESCE(MAX(id), 0) FROM boots), ?)
+                INSERT INTO attempts (task_id, number, boot_id, started_at) VALUES (?, ?, ?, ?)
                 """)
-            for record in records {
-                try openAttempt.execute(arguments: [record.id.rawValue, record.attempts, now.timeIntervalSince1970])
+            for row in rows {
+                try openAttempt.execute(arguments: [row.id, row.attempts, boot, now.timeIntervalSince1970])
             }
-            return records
+            return rows
         }
+        // Decoded here, off the writer's queue (arguments are JSON text).
+        return try rows.map(TaskRecord.init(stored:)).sorted { $0.id < $1.id }
     }
 
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
-        try await batch.write { db in
-            guard let current = try Self.fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
-            let record = try current.finishing(outcome, at: now)
+        try await batch.write { db in try Self.finish(id, outcome: outcome, at: now, in: db) }
+    }
+
+    public func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
+        // Decided and encoded here, off the writer's queue.
+        let finished = try claimed.finishing(outcome, at: now)
+        let result = try finished.result?.storedText()
+        let error = try finished.error?.storedText()
+        return try await batch.write { db in
+            // The attempt that just ended, still running as claimed: write without reading the task first.
             try db.cachedStatement(sql: """
                 UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
                     on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
-                WHERE id = ?
+                WHERE id = ? AND state = 'running' AND attempts = ?
                 """).execute(arguments: [
-                    record.state.rawValue, try record.result?.storedText(), try record.error?.storedText(),
-                    now.timeIntervalSince1970, id.rawValue,
+                    finished.state.rawValue, result, error, now.timeIntervalSince1970,
+                    claimed.id.rawValue, claimed.attempts,
                 ])
-            if current.state == .running {
-                try Self.closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now, in: db)
+            guard db.changesCount == 1 else {
+                return try Self.finish(claimed.id, outcome: outcome, at: now, in: db)
             }
-            return record
+            try Self.closeAttempt(of: claimed, as: AttemptOutcome(outcome), error: finished.error, at: now, in: db)
+            return finished
         }
+    }
+
+    private static func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date, in db: Database) throws -> TaskRecord {
+        guard let current = try fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
+        let record = try current.finishing(outcome, at: now)
+        try db.cachedStatement(sql: """
+            UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
+                on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
+            WHERE id = ?
+            """).execute(arguments: [
+                record.state.rawValue, try record.result?.storedText(), try record.error?.storedText(),
+                now.timeIntervalSince1970, id.rawValue,
+            ])
+        if current.state == .running {
+            try closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now, in: db)
+        }
+        return record
     }
 
     public func cutOff(_ ids: [TaskID], at now: Date) async throws -> [TaskRecord] {

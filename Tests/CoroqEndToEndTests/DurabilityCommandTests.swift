@@ -38,11 +38,17 @@ struct DurabilityCommandTests {
     /// or cancels it, and `show` tells the story.
     @Test func aNoRepeatTaskWaitsForAPersonAfterACrash() async throws {
         let marker = directory.file("ran.txt")
+        let ran = directory.file("ran.fifo")  // the test reads it once per run of task 1: "it has written"
+        #expect(mkfifo(ran, 0o600) == 0)
+        func taskOneHasRun() async throws {
+            _ = try await Subprocess.run(.path("/bin/cat"), arguments: [ran], output: .discarded)
+        }
         try await withDaemon(directory) { daemon in
-            let one = try await daemon.coroq("submit", "--no-repeat", "exec", "--", "sh", "-c", "echo run >> \(marker); sleep 30")
+            let one = try await daemon.coroq(
+                "submit", "--no-repeat", "exec", "--", "sh", "-c", "echo run >> \(marker); echo > \(ran); sleep 30")
             let two = try await daemon.coroq("submit", "--no-repeat", "exec", "--", "sh", "-c", "sleep 30")
             #expect(one.stdout == "1\n" && two.stdout == "2\n")
-            _ = try await daemon.log.line(containing: "task=1", "spawned")
+            try await taskOneHasRun()
             _ = try await daemon.log.line(containing: "task=2", "spawned")
             daemon.kill9()
         }
@@ -66,7 +72,7 @@ struct DurabilityCommandTests {
             // Waits for the killed leader to be gone.
             _ = try await Subprocess.run(.path("/usr/bin/tail"), arguments: ["--pid=\(group)", "-s", "0.02", "-f", "/dev/null"], output: .discarded)
             #expect(try await daemon.coroq("retry", "1").stdout == "1  queued\n")
-            _ = try await daemon.log.line(containing: "task=1", "spawned")
+            try await taskOneHasRun()
             let stop = try await daemon.coroq("cancel", "1")
             #expect(stop.exitCode == 0)
             let detail = try jsonObject(try await daemon.coroq("show", "1", "--json").stdout)
@@ -74,8 +80,8 @@ struct DurabilityCommandTests {
             #expect(attempts.map { $0["outcome"] as? String } == ["interrupted", "cancelled"])
             #expect((detail["task"] as? [String: Any])?["state"] as? String == "cancelled")
         }
-        let ran = try String(contentsOfFile: marker, encoding: .utf8)
-        #expect(ran == "run\nrun\n", "once before the crash, once after the person's retry")
+        let runs = try String(contentsOfFile: marker, encoding: .utf8)
+        #expect(runs == "run\nrun\n", "once before the crash, once after the person's retry")
     }
 
     /// Cancelling a running exec kills it promptly and records the reason; a finished task cannot be.
