@@ -4,7 +4,8 @@ import Synchronization
 /// callers waiting for the cancelled outcome to be recorded.
 final class AttemptControl: Sendable {
     private struct State {
-        var cancelJob: (@Sendable () -> Void)?
+        /// The running attempt's task while `run` is inside it: what a cancel cancels.
+        var attemptTask: AttemptTaskHandle?
         var reason: String?
         var waiters: [CheckedContinuation<TaskRecord, any Error>] = []
         /// Set once the attempt has ended: a cancel that arrives later is answered with it at once.
@@ -16,32 +17,32 @@ final class AttemptControl: Sendable {
     /// The reason given by `requestCancel`, if a person cancelled this attempt.
     var cancelReason: String? { state.withLock(\.reason) }
 
-    /// Runs the job in its own task, so that a cancel reaches this attempt alone. The caller's own
-    /// cancellation (shutdown) is passed on as well.
-    func run<T: Sendable>(_ job: @escaping @Sendable () async throws -> T) async throws -> T {
-        let task = Task { try await job() }
-        let cancelNow = state.withLock { state in
-            state.cancelJob = { task.cancel() }
-            return state.reason != nil
+    /// Runs the job in the calling task (the attempt's own child task), which a cancel of this attempt
+    /// alone cancels; the caller's own cancellation (shutdown) reaches it as usual. (It used to start a
+    /// task of its own per attempt: at 100k running tasks that doubled the tasks and their memory.)
+    func run<T: Sendable>(_ job: () async throws -> T) async throws -> T {
+        withUnsafeCurrentTask { task in
+            let handle = task.map(AttemptTaskHandle.init)
+            state.withLock { state in
+                state.attemptTask = handle
+                if state.reason != nil { handle?.task.cancel() }
+            }
         }
-        if cancelNow { task.cancel() }
-        return try await withTaskCancellationHandler {
-            try await task.value
-        } onCancel: {
-            task.cancel()
-        }
+        // The handle is only used under the lock, and is cleared before this task can end.
+        defer { state.withLock { $0.attemptTask = nil } }
+        return try await job()
     }
 
     /// Cancels the attempt; `waiter` is resumed with the task once its outcome is recorded.
     func requestCancel(reason: String, waiter: CheckedContinuation<TaskRecord, any Error>) {
-        let (cancelJob, ended) = state.withLock { state in
-            if let result = state.result { return (nil as (@Sendable () -> Void)?, result as Result<TaskRecord, any Error>?) }
+        let ended = state.withLock { state -> Result<TaskRecord, any Error>? in
+            if let result = state.result { return result }
             if state.reason == nil { state.reason = reason }
             state.waiters.append(waiter)
-            return (state.cancelJob, nil)
+            state.attemptTask?.task.cancel()
+            return nil
         }
-        if let ended { return waiter.resume(with: ended) }
-        cancelJob?()
+        if let ended { waiter.resume(with: ended) }
     }
 
     /// The attempt has ended: tell whoever asked to cancel it how, now and later.
@@ -53,4 +54,10 @@ final class AttemptControl: Sendable {
         }
         for waiter in waiters { waiter.resume(with: result) }
     }
+}
+
+/// The running attempt's task, to cancel it. `UnsafeCurrentTask` must not outlive its task: `run` sets this
+/// while inside the task and clears it before returning, and it is only touched under the control's lock.
+private struct AttemptTaskHandle: @unchecked Sendable {
+    let task: UnsafeCurrentTask
 }

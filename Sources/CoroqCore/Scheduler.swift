@@ -186,10 +186,24 @@ public final class Scheduler: Service {
                 group.addTask { await self.signal(.wake, after: self.configuration.retryDelayAfterStoreError) }
                 return (started, true)
             }
+            // Each claimed batch runs in a group of its own: the Swift runtime removes a finished child
+            // from its group by walking the group's children, so one group of 100k attempts made every
+            // completion O(running) (1M sleeps took minutes). Batches keep each walk short.
+            var attempts: [(TaskRecord, AttemptControl)] = []
+            attempts.reserveCapacity(claimed.count)
             for record in claimed {
                 let control = AttemptControl()
                 started[record.id] = control
-                group.addTask { await self.attempt(record, control: control) }
+                attempts.append((record, control))
+            }
+            if !attempts.isEmpty {
+                group.addTask { [attempts] in
+                    await withDiscardingTaskGroup { batch in
+                        for (record, control) in attempts {
+                            batch.addTask { await self.attempt(record, control: control) }
+                        }
+                    }
+                }
             }
             if claimed.count < wanted { return (started, true) }
         }

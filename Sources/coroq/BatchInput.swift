@@ -14,14 +14,15 @@ struct BatchInput {
     static func read(defaultOnDone: String?, noRepeat: Bool) throws -> BatchInput {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         var batch = BatchInput()
-        let decoder = JSONDecoder()
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }) {
                 continue
             }
             var spec: TaskSpec
             do {
-                spec = try decoder.decode(TaskSpec.self, from: Data(line))
+                spec = try JSONValue(parsing: Data(line)).decode(as: TaskSpec.self)
+            } catch is JSONSyntaxError {
+                throw ValidationError("line \(index + 1): not a JSON object")
             } catch let error as DecodingError {
                 throw ValidationError("line \(index + 1): \(explain(error))")
             }
