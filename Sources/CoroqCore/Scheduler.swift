@@ -148,8 +148,14 @@ public final class Scheduler: Service {
                     if running.isEmpty { break }
                     continue
                 }
-                let slots = limit.load(ordering: .relaxed) - running.count
+                let currentLimit = limit.load(ordering: .relaxed)
+                let slots = currentLimit - running.count
                 guard queueMayHaveMore, slots > 0 else { continue }
+                // With more queued than may run, every ending attempt frees one slot: a claim per slot (a
+                // transaction each, awaited here) held a million queued sleeps to ~4k tasks/s. Claim once a
+                // sixteenth of the limit (at most a claim batch) is free, or when nothing runs.
+                let threshold = max(1, min(configuration.claimBatchSize, currentLimit / 16))
+                guard slots >= threshold || running.isEmpty else { continue }
                 let started = await startQueuedTasks(slots: slots, in: &group)
                 running.merge(started.controls) { _, new in new }
                 queueMayHaveMore = !started.queueExhausted
