@@ -34,6 +34,10 @@ public struct SQLiteTaskStore: TaskStore {
         // chosen mode on the writer itself, once the pool is open.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")")
+            // Each write of a group commit runs in a savepoint, whose rollback journal ("statement journal")
+            // SQLite keeps in a temporary file by default: 14 pwrite calls per task at 100k tasks (strace).
+            // It only ever serves a rollback inside an open transaction, so memory is as safe and free.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return try SQLiteTaskStore(writer: pool)
     }
