@@ -21,7 +21,7 @@ public final class Scheduler: Service {
         public var retryDelayAfterStoreError: Duration
 
         public init(
-            concurrencyLimit: Int = 100_000, claimBatchSize: Int = 512, shutdownGrace: Duration = .seconds(5),
+            concurrencyLimit: Int = 100_000, claimBatchSize: Int = 4096, shutdownGrace: Duration = .seconds(5),
             retryDelayAfterStoreError: Duration = .seconds(1)
         ) {
             self.concurrencyLimit = max(1, concurrencyLimit)
@@ -178,6 +178,9 @@ public final class Scheduler: Service {
 
     /// Claims up to `slots` queued tasks and starts an attempt for each. Returns the attempts started, and
     /// whether the queue ran out before the slots did.
+    /// How many attempts share one task group (see `startQueuedTasks`).
+    static let attemptsPerGroup = 256
+
     private func startQueuedTasks(
         slots: Int, in group: inout DiscardingTaskGroup
     ) async -> (controls: [TaskID: AttemptControl], queueExhausted: Bool) {
@@ -192,9 +195,9 @@ public final class Scheduler: Service {
                 group.addTask { await self.signal(.wake, after: self.configuration.retryDelayAfterStoreError) }
                 return (started, true)
             }
-            // Each claimed batch runs in a group of its own: the Swift runtime removes a finished child
-            // from its group by walking the group's children, so one group of 100k attempts made every
-            // completion O(running) (1M sleeps took minutes). Batches keep each walk short.
+            // Attempts run in groups of their own, `attemptsPerGroup` each: the Swift runtime removes a
+            // finished child from its group by walking the group's children, so one group of 100k attempts
+            // made every completion O(running) (1M sleeps took minutes). Small groups keep each walk short.
             var attempts: [(TaskRecord, AttemptControl)] = []
             attempts.reserveCapacity(claimed.count)
             for record in claimed {
@@ -202,10 +205,11 @@ public final class Scheduler: Service {
                 started[record.id] = control
                 attempts.append((record, control))
             }
-            if !attempts.isEmpty {
-                group.addTask { [attempts] in
+            for start in stride(from: 0, to: attempts.count, by: Self.attemptsPerGroup) {
+                let chunk = attempts[start..<min(start + Self.attemptsPerGroup, attempts.count)]
+                group.addTask {
                     await withDiscardingTaskGroup { batch in
-                        for (record, control) in attempts {
+                        for (record, control) in chunk {
                             batch.addTask { await self.attempt(record, control: control) }
                         }
                     }
