@@ -39,7 +39,7 @@ struct CrashRecoveryTests {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 50...400, using: &generator)))
                 daemon.kill9()
             }
-            #expect(crashed.status == .signaled(SIGKILL))
+            #expect(crashed.status == .signaled(SIGKILL), "its log ends: \(crashed.log.suffix(2500))")
         }
         #expect(ids == Array(1...count))
         try await withDaemon(directory, arguments: ["--concurrency", "32"]) { daemon in
