@@ -1,6 +1,10 @@
 import CoroqJSON
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import NIOCore
 import NIOPosix
 

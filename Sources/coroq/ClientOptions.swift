@@ -1,7 +1,16 @@
 import ArgumentParser
 import CoroqClient
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Options every subcommand takes.
 struct ClientOptions: ParsableArguments {
@@ -51,11 +60,11 @@ extension ClientOptions {
 /// Writing to stdout and stderr.
 enum Output {
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        StandardIO.write(text + "\n", to: STDOUT_FILENO)
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data("coroq: \(text)\n".utf8))
+        StandardIO.write("coroq: \(text)\n", to: STDERR_FILENO)
     }
 
     /// Compact JSON on one line (NDJSON), keys sorted.
