@@ -26,13 +26,17 @@ public final class ControlClient {
     }
 
     /// Connects to `socketPath`, runs `body`, and closes the connection.
+    ///
+    /// The connection lives on the event loop this is called from (`CallingThreadLoop`: the CLI), else on
+    /// NIO's shared event-loop group.
     public static func withConnection<Result>(
         socketPath: String, maximumFrameLength: Int = 256 * 1024 * 1024,
         _ body: (ControlClient) async throws -> Result
     ) async throws -> Result {
+        let group: any EventLoopGroup = MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton
         let channel: Channel
         do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            channel = try await ClientBootstrap(group: group)
                 .connect(unixDomainSocketPath: socketPath) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try Channel.framed(channel, maximumFrameLength: maximumFrameLength)
