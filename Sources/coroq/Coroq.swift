@@ -35,7 +35,7 @@ enum CoroqMain {
     /// Not on the main actor: nothing here may wait for the main queue, which no one drains.
     nonisolated static func main() {
         do {
-            let command = try Coroq.parseAsRoot()
+            let command = try SubmitCommand.plainSubmission(Array(CommandLine.arguments.dropFirst())) ?? Coroq.parseAsRoot()
             guard let asyncCommand = command as? any AsyncParsableCommand else {
                 var command = command
                 try command.run()

@@ -52,6 +52,31 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Read tasks from stdin, one JSON object per line, and submit them all at once.")
     var batch = false
 
+    /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, as ArgumentParser
+    /// would parse it, without it: ArgumentParser reads every command's properties by reflection and tries
+    /// two parses for `--generate-completion-script` first, over 1 ms per call, most of a plain submit's
+    /// own work (BENCHMARKS.md, issue 5). Anything else is left to ArgumentParser (nil). Every property is
+    /// set here: one left out traps when read, so a new option cannot be forgotten silently.
+    static func plainSubmission(_ arguments: [String]) throws -> SubmitCommand? {
+        guard arguments.count >= 2, arguments[0] == "submit",
+              arguments.dropFirst().allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && $0 != "help" })
+        else { return nil }
+        var options = ClientOptions()
+        options.socket = nil
+        options.json = false
+        var command = SubmitCommand()
+        command.options = options
+        command.job = arguments[1]
+        command.jobArguments = Array(arguments.dropFirst(2))
+        command.argumentsJSON = nil
+        command.onDone = nil
+        command.noRepeat = false
+        command.batch = false
+        try options.validate()
+        try command.validate()
+        return command
+    }
+
     func validate() throws {
         if batch {
             guard job == nil, argumentsJSON == nil else {
