@@ -94,7 +94,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Release builds of the CLI are fully static: no dynamic loader, no libstdc++.so and its
-            // initialisers, no relocations to apply at start-up; ~1 ms less per call (BENCHMARKS.md, issue 5).
+            // initialisers, no relocations to apply at start-up; ~1 ms less per call (issue 5).
             // Of glibc's dynamic parts it can reach only NSS, for a `~user` path given to `coroq backup`.
             // The -l flags name what the static FoundationEssentials needs: a build without
             // --static-swift-stdlib compiles the modules for the shared libraries, which list none of it.

@@ -34,24 +34,32 @@ struct Coroq: AsyncParsableCommand {
 enum CoroqMain {
     /// Not on the main actor: nothing here may wait for the main queue, which no one drains.
     nonisolated static func main() {
+        if let submission = Submission.plain(Array(CommandLine.arguments.dropFirst())) {
+            run { try await submission.run() }
+        }
         do {
-            let command = try SubmitCommand.plainSubmission(Array(CommandLine.arguments.dropFirst())) ?? Coroq.parseAsRoot()
+            let command = try Coroq.parseAsRoot()
             guard let asyncCommand = command as? any AsyncParsableCommand else {
                 var command = command
                 try command.run()
                 return
             }
             let box = CommandBox(asyncCommand)
-            CallingThreadLoop.run {
-                do {
-                    try await box.run()
-                } catch {
-                    Coroq.exit(withError: error)
-                }
-                Coroq.exit()
-            }
+            run { try await box.run() }
         } catch {
             Coroq.exit(withError: error)
+        }
+    }
+
+    /// Runs `body` on the calling thread made an event loop, then exits as ArgumentParser does.
+    private static func run(_ body: @escaping @Sendable () async throws -> Void) -> Never {
+        CallingThreadLoop.run {
+            do {
+                try await body()
+            } catch {
+                Coroq.exit(withError: error)
+            }
+            Coroq.exit()
         }
     }
 
