@@ -127,14 +127,17 @@ public final class ControlClient {
         }
     }
 
+    /// Queues `message` on the connection without waiting for the write: if the daemon has closed the
+    /// connection (after refusing it, say), what it said before is still read, and the next read tells
+    /// that the connection is gone.
     private func send(_ message: some Encodable) async throws {
+        let frame: Data
         do {
-            try await channel.writeAndFlush(ByteBuffer(bytes: try message.encodedFrame()))
-        } catch is EncodingError {
-            throw ClientError.badResponse("could not encode the request")
+            frame = try message.encodedFrame()
         } catch {
-            throw ClientError.connectionLost
+            throw ClientError.badResponse("could not encode the request")
         }
+        channel.writeAndFlush(ByteBuffer(bytes: frame), promise: nil)
     }
 
     private static func describe(_ error: any Error) -> String {
