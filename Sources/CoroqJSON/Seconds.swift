@@ -1,5 +1,3 @@
-import Foundation
-
 /// Limits for a number of seconds given by a user (a sleep, a timeout, a grace period).
 public enum Seconds {
     /// About 31 years. `Duration` and `Task.sleep` trap on values far above this (near 9.2e18 s), so every
@@ -26,7 +24,7 @@ public enum Seconds {
     /// Reads a duration written for people: `90`, `1.5s`, `30m`, `12h`, `7d`, `2w` (seconds when no unit).
     public static func parse(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
-        var number = Substring(text.trimmingCharacters(in: .whitespaces))
+        var number = Substring(trimmingBlanks(text))
         var factor = 1.0
         if let last = number.last, let unit = units[last] {
             factor = unit
@@ -35,5 +33,17 @@ public enum Seconds {
         guard let value = Double(number) else { return nil }
         let seconds = value * factor
         return isValid(seconds) ? seconds : nil
+    }
+
+    /// `text` without leading and trailing blanks: tabs and Unicode space separators (category Zs), as
+    /// Foundation's `CharacterSet.whitespaces`, which is not in FoundationEssentials.
+    private static func trimmingBlanks(_ text: String) -> String {
+        func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }),
+              let last = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(scalars[first...last])
     }
 }

@@ -1,5 +1,9 @@
 import CoroqJSON
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The protocol's version, exchanged in `hello`. Bumped only for incompatible changes.
 public let coroqProtocolVersion = 1

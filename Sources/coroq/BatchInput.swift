@@ -1,7 +1,11 @@
 import ArgumentParser
 import CoroqJSON
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `coroq submit --batch`: NDJSON task specs from stdin, and the line each came from.
 struct BatchInput {
@@ -12,7 +16,7 @@ struct BatchInput {
     /// Reads every line of stdin as a task; blank lines are skipped. A bad line stops everything with its
     /// number, before anything is sent.
     static func read(defaultOnDone: String?, noRepeat: Bool) throws -> BatchInput {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let data = StandardIO.readAll()
         var batch = BatchInput()
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }) {

@@ -1,7 +1,16 @@
 import ArgumentParser
 import CoroqClient
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Options every subcommand takes.
 struct ClientOptions: ParsableArguments {
@@ -11,16 +20,29 @@ struct ClientOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
 
-    var socketPath: String {
-        SocketLocation.forClient(explicit: socket, environment: ProcessInfo.processInfo.environment) {
-            FileManager.default.fileExists(atPath: $0)
+    /// Runs `body` with a connection; a failure becomes one line on stderr and its exit code.
+    func withClient<Result>(_ body: (ControlClient) async throws -> Result) async throws -> Result {
+        try await Self.withClient(socket: socket, body)
+    }
+
+    /// Where to connect: `--socket` (`explicit`), else as `SocketLocation.forClient` says. Reads only the
+    /// variables it needs (`ProcessInfo.environment` copies all of them) and checks paths with stat(2), as
+    /// `FileManager.fileExists` does.
+    static func socketPath(explicit: String?) -> String {
+        var environment: [String: String] = [:]
+        for name in ["COROQ_SOCKET", "XDG_RUNTIME_DIR"] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return SocketLocation.forClient(explicit: explicit, environment: environment) { path in
+            var status = stat()
+            return stat(path, &status) == 0
         }
     }
 
-    /// Runs `body` with a connection; a failure becomes one line on stderr and its exit code.
-    func withClient<Result>(_ body: (ControlClient) async throws -> Result) async throws -> Result {
+    /// `withClient` for the socket given with `--socket` (or none).
+    static func withClient<Result>(socket: String?, _ body: (ControlClient) async throws -> Result) async throws -> Result {
         do {
-            return try await ControlClient.withConnection(socketPath: socketPath, body)
+            return try await ControlClient.withConnection(socketPath: socketPath(explicit: socket), body)
         } catch let error as ClientError {
             Output.error(error.description + Self.nextStep(for: error))
             switch error {
@@ -51,11 +73,11 @@ extension ClientOptions {
 /// Writing to stdout and stderr.
 enum Output {
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        StandardIO.write(text + "\n", to: STDOUT_FILENO)
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data("coroq: \(text)\n".utf8))
+        StandardIO.write("coroq: \(text)\n", to: STDERR_FILENO)
     }
 
     /// Compact JSON on one line (NDJSON), keys sorted.

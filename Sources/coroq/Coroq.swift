@@ -1,7 +1,7 @@
 import ArgumentParser
+import CoroqClient
 import CoroqProtocol
 
-@main
 struct Coroq: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coroq",
@@ -24,4 +24,49 @@ struct Coroq: AsyncParsableCommand {
             SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self, ShowCommand.self,
             CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, LogsCommand.self, VersionCommand.self,
         ])
+}
+
+/// What `AsyncParsableCommand.main()` does, but with the command run on the calling thread made an event loop
+/// (`CallingThreadLoop`) instead of in an async `main`: an async `main` starts Dispatch's worker threads,
+/// its client connection NIO's, and it ends by unwinding the main thread out of `dispatch_main`. One thread
+/// doing everything is most of what makes `coroq submit` fast.
+@main
+enum CoroqMain {
+    /// Not on the main actor: nothing here may wait for the main queue, which no one drains.
+    nonisolated static func main() {
+        if let submission = Submission.plain(Array(CommandLine.arguments.dropFirst())) {
+            run { try await submission.run() }
+        }
+        do {
+            let command = try Coroq.parseAsRoot()
+            guard let asyncCommand = command as? any AsyncParsableCommand else {
+                var command = command
+                try command.run()
+                return
+            }
+            let box = CommandBox(asyncCommand)
+            run { try await box.run() }
+        } catch {
+            Coroq.exit(withError: error)
+        }
+    }
+
+    /// Runs `body` on the calling thread made an event loop, then exits as ArgumentParser does.
+    private static func run(_ body: @escaping @Sendable () async throws -> Void) -> Never {
+        CallingThreadLoop.run {
+            do {
+                try await body()
+            } catch {
+                Coroq.exit(withError: error)
+            }
+            Coroq.exit()
+        }
+    }
+
+    /// The parsed command, run (`run` is `mutating`) by the loop's task: on the thread that parsed it.
+    private final class CommandBox: @unchecked Sendable {
+        private var command: any AsyncParsableCommand
+        init(_ command: any AsyncParsableCommand) { self.command = command }
+        func run() async throws { try await command.run() }
+    }
 }

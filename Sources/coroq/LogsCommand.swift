@@ -1,6 +1,15 @@
 import ArgumentParser
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +30,7 @@ struct LogsCommand: AsyncParsableCommand {
             try await client.call(.logs, LogsParams(id: id, follow: follow ? true : nil), as: LogsResult.self) { method, frame in
                 guard method == taskOutputNotification,
                       let chunk = try? RPCPayload.params(TaskOutputParams.self, from: frame) else { return }
-                if options.json { Output.jsonLine(chunk) } else { FileHandle.standardOutput.write(Data(chunk.text.utf8)) }
+                if options.json { Output.jsonLine(chunk) } else { StandardIO.write(chunk.text, to: STDOUT_FILENO) }
             }
         }
         if options.json { Output.jsonLine(result) }

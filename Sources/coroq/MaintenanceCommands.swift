@@ -1,7 +1,11 @@
 import ArgumentParser
 import CoroqJSON
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct CleanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,11 @@ import ArgumentParser
 import CoroqClient
 import CoroqJSON
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,6 +52,47 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Read tasks from stdin, one JSON object per line, and submit them all at once.")
     var batch = false
 
+    /// The command as plain values: what `validate` and `run` work on.
+    var submission: Submission {
+        Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
+                   argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch)
+    }
+
+    func validate() throws {
+        try submission.validate()
+    }
+
+    func run() async throws {
+        try await submission.run()
+    }
+}
+
+/// `coroq submit` once parsed: its options as plain values, so that the plain form can be run without
+/// building the command (ArgumentParser's property wrappers) at all.
+struct Submission {
+    var socket: String?
+    var json = false
+    var job: String?
+    var jobArguments: [String] = []
+    var argumentsJSON: String?
+    var onDone: String?
+    var noRepeat = false
+    var batch = false
+
+    /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
+    /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
+    /// and tries two parses for `--generate-completion-script` first, about 1 ms per call, most of a plain
+    /// submit's own work (issue 5). Anything else is left to ArgumentParser (nil).
+    static func plain(_ arguments: [String]) -> Submission? {
+        guard arguments.count >= 2, arguments[0] == "submit",
+              arguments.dropFirst().allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && $0 != "help" })
+        else { return nil }
+        let submission = Submission(job: arguments[1], jobArguments: Array(arguments.dropFirst(2)))
+        // Never fails with a job and without --batch; if it did, ArgumentParser would word the error.
+        guard (try? submission.validate()) != nil else { return nil }
+        return submission
+    }
+
     func validate() throws {
         if batch {
             guard job == nil, argumentsJSON == nil else {
@@ -61,7 +106,7 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat)
             : BatchInput(specs: [TaskSpec(job: job!, args: try arguments(job!), onDone: onDone, noRepeat: noRepeat ? true : nil)])
-        let result = try await options.withClient { client in
+        let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)
             } catch ClientError.rpc(let error) where batch {
@@ -69,7 +114,7 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         for id in result.ids {
-            if options.json { Output.jsonLine(["id": id]) } else { Output.line("\(id)") }
+            if json { Output.jsonLine(["id": id]) } else { Output.line("\(id)") }
         }
     }
 

@@ -1,6 +1,10 @@
 import ArgumentParser
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,15 @@
 import CoroqJSON
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Text for people: tables, durations, one-line summaries.
 enum TaskFormat {
@@ -38,10 +47,33 @@ enum TaskFormat {
         return lines.joined(separator: "\n")
     }
 
+    /// `2026-11-25T01:44:20.457Z`: UTC, rounded to the nearest millisecond, exactly as Foundation's
+    /// `ISO8601DateFormatter` (`.withInternetDateTime, .withFractionalSeconds`) wrote it; that formatter is
+    /// not in FoundationEssentials, and `Date.ISO8601FormatStyle` truncates the milliseconds instead.
     static func timestamp(_ seconds: Double) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        // The same arithmetic as CoreFoundation's formatter: from the reference date, then to rounded ms.
+        let reference = seconds - 978_307_200.0
+        let rounded = ((reference + 978_307_200.0) * 1000.0 + 0.5).rounded(.down)
+        guard rounded.isFinite, abs(rounded) < 9e15 else { return "\(seconds)" }
+        let milliseconds = Int64(rounded)
+        let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
+        let ofDay = milliseconds - days * 86_400_000
+        // The civil date of a day count since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(ofDay / 3_600_000, 2)):"
+            + "\(pad(ofDay / 60_000 % 60, 2)):\(pad(ofDay / 1000 % 60, 2)).\(pad(ofDay % 1000, 3))Z"
     }
 
     static func countsLine(_ counts: [String: Int]) -> String {
@@ -105,10 +137,19 @@ enum TaskFormat {
 
     static func seconds(_ value: Double) -> String {
         let value = max(0, value)
-        if value < 10 { return String(format: "%.2fs", value) }
-        if value < 120 { return String(format: "%.0fs", value) }
-        if value < 7200 { return String(format: "%.0fm", value / 60) }
-        return String(format: "%.1fh", value / 3600)
+        if value < 10 { return printf("%.2fs", value) }
+        if value < 120 { return printf("%.0fs", value) }
+        if value < 7200 { return printf("%.0fm", value / 60) }
+        return printf("%.1fh", value / 3600)
+    }
+
+    /// C's formatting of one number, as `String(format:)` (not in FoundationEssentials) gave it.
+    private static func printf(_ format: String, _ value: Double) -> String {
+        withVaList([value]) { arguments in
+            var buffer = [CChar](repeating: 0, count: 512)
+            _ = vsnprintf(&buffer, buffer.count, format, arguments)
+            return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        }
     }
 
     private static func align(_ rows: [[String]]) -> String {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,12 +35,12 @@ enum Terminal {
     /// Rewrites the current line (progress): only on a terminal.
     static func progress(_ text: String) {
         guard isInteractive else { return }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[2K\(text)".utf8))
+        StandardIO.write("\r\u{1B}[2K\(text)", to: STDOUT_FILENO)
     }
 
     static func clearProgress() {
         guard isInteractive else { return }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
+        StandardIO.write("\r\u{1B}[2K", to: STDOUT_FILENO)
     }
 
     /// Length of `text` as shown (without color codes).

@@ -2,7 +2,11 @@ import ArgumentParser
 import CoroqClient
 import CoroqJSON
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct WaitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,9 @@
 import CoroqProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `coroq wait` on a terminal: one live line (done/total, failed, elapsed) that finished tasks scroll
 /// above, and a summary at the end. When stdout is a pipe, nothing here prints: plain lines only.
