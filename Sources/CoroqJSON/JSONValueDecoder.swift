@@ -91,8 +91,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard let value = members[key.stringValue] else { return nil }
-        if case .null = value, type != JSONValue.self { return nil }
+        // As JSONDecoder: a missing member and a null one both decode as nil.
+        guard let value = members[key.stringValue], value != .null else { return nil }
         return try primitive(type, value, codingPath + [key])
     }
 

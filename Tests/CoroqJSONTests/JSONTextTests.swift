@@ -95,3 +95,17 @@ struct JSONValueCodingTests {
         #expect(throws: EncodingError.self) { try JSONValue(encoding: [UInt64.max]) }
     }
 }
+
+@Suite("JSONValue decoder: optionals as JSONDecoder reads them")
+struct JSONValueOptionalTests {
+    struct Spec: Decodable, Equatable {
+        var job: String
+        var args: JSONValue?
+    }
+
+    @Test("a missing and a null member both decode as nil", arguments: [#"{"job":"noop"}"#, #"{"job":"noop","args":null}"#])
+    func nullIsAbsent(text: String) throws {
+        #expect(try JSONValue(parsing: text).decode(as: Spec.self) == Spec(job: "noop", args: nil))
+        #expect(try JSONDecoder().decode(Spec.self, from: Data(text.utf8)) == Spec(job: "noop", args: nil))
+    }
+}
