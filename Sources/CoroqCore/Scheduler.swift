@@ -176,11 +176,11 @@ public final class Scheduler: Service {
         }
     }
 
-    /// Claims up to `slots` queued tasks and starts an attempt for each. Returns the attempts started, and
-    /// whether the queue ran out before the slots did.
     /// How many attempts share one task group (see `startQueuedTasks`).
     static let attemptsPerGroup = 256
 
+    /// Claims up to `slots` queued tasks and starts an attempt for each. Returns the attempts started, and
+    /// whether the queue ran out before the slots did.
     private func startQueuedTasks(
         slots: Int, in group: inout DiscardingTaskGroup
     ) async -> (controls: [TaskID: AttemptControl], queueExhausted: Bool) {
