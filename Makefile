@@ -37,7 +37,7 @@ test: deps
 	scripts/bench --smoke --bin .build/debug
 	scripts/test-install
 
-# The benchmarks at full size (about 15 minutes); figures and how to read them: BENCHMARKS.md.
+# The benchmarks at full size (about 5 minutes here, after the build); figures and how to read them: BENCHMARKS.md.
 bench: deps
 	$(SWIFT) build -c release
 	scripts/bench
