@@ -131,7 +131,9 @@ final class ControlServer: Service {
                     // input resets the connection, and the client could lose the answer above. At most 1 s.
                     await withTaskGroup(of: Void.self) { group in
                         group.addTask { _ = try? await frames.reduce(into: 0) { _, _ in } }
-                        group.addTask { try? await Task.sleep(for: .seconds(1)) }
+                        group.addTask {
+                            do { try await Task.sleep(for: .seconds(1)) } catch { /* cancelled: the client closed first */ }
+                        }
                         await group.next()
                         group.cancelAll()
                     }

@@ -101,14 +101,10 @@ public struct SQLiteTaskStore: TaskStore {
         let error = try finished.error?.storedText()
         return try await batch.write { db in
             // The attempt that just ended, still running as claimed: write without reading the task first.
-            try db.cachedStatement(sql: """
-                UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
-                    on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
-                WHERE id = ? AND state = 'running' AND attempts = ?
-                """).execute(arguments: [
-                    finished.state.rawValue, result, error, now.timeIntervalSince1970,
-                    claimed.id.rawValue, claimed.attempts,
-                ])
+            try db.cachedStatement(sql: Self.recordOutcome).execute(arguments: [
+                finished.state.rawValue, result, error, now.timeIntervalSince1970,
+                claimed.id.rawValue, TaskState.running.rawValue, claimed.attempts,
+            ])
             guard db.changesCount == 1 else {
                 return try Self.finish(claimed.id, outcome: outcome, at: now, in: db)
             }
@@ -117,17 +113,21 @@ public struct SQLiteTaskStore: TaskStore {
         }
     }
 
+    /// Records an outcome on a task still in the state (and attempt) it was read in; one statement for both
+    /// paths of `finish`.
+    private static let recordOutcome = """
+        UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
+            on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
+        WHERE id = ? AND state = ? AND attempts = ?
+        """
+
     private static func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date, in db: Database) throws -> TaskRecord {
         guard let current = try fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
         let record = try current.finishing(outcome, at: now)
-        try db.cachedStatement(sql: """
-            UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
-                on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
-            WHERE id = ?
-            """).execute(arguments: [
-                record.state.rawValue, try record.result?.storedText(), try record.error?.storedText(),
-                now.timeIntervalSince1970, id.rawValue,
-            ])
+        try db.cachedStatement(sql: recordOutcome).execute(arguments: [
+            record.state.rawValue, try record.result?.storedText(), try record.error?.storedText(),
+            now.timeIntervalSince1970, id.rawValue, current.state.rawValue, current.attempts,
+        ])
         if current.state == .running {
             try closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now, in: db)
         }
