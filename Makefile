@@ -31,11 +31,12 @@ run: build
 	.build/release/coroqd
 
 # Every test: the Swift suites, every benchmark workload at a tiny size (a smoke run, no timing checks),
-# then `make install` of static binaries checked on a toolchain-less PATH.
+# then `make install` of static binaries checked on a toolchain-less PATH. A step that hangs is stopped by
+# the watchdog, which first prints every thread's stack of the processes it stops.
 test: deps
-	$(SWIFT) test
-	scripts/bench --smoke --bin .build/debug
-	scripts/test-install
+	scripts/with-watchdog 2400 $(SWIFT) test
+	scripts/with-watchdog 900 scripts/bench --smoke --bin .build/debug
+	scripts/with-watchdog 1200 scripts/test-install
 
 # The benchmarks at full size (about 5 minutes here, after the build); figures and how to read them: BENCHMARKS.md.
 bench: deps

@@ -89,6 +89,9 @@ public struct ExecJob: JobDefinition {
         let command = arguments.argv[0]
         var options = PlatformOptions()
         options.createSession = true
+        // Never `userID`/`groupID`/`supplementaryGroups` here: swift-subprocess applies them in a child cloned
+        // from this multithreaded daemon, where glibc's setgroups/setuid can wait for ever on a thread that
+        // was being created at the clone. Running as another user goes through a program (`setpriv`) instead.
         options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: terminationGrace)]
         let result = try await Subprocess.run(
             command.contains("/") ? .path(FilePath(command)) : .name(command),

@@ -10,15 +10,16 @@ struct AccessTests {
     let directory = TestDirectory()
     let nobody: (uid: UInt32, gid: UInt32) = (65534, 65534)
 
+    /// `coroq ARGUMENTS` as `user`, through `setpriv`: the privileges are dropped after exec, in a program
+    /// with one thread. (swift-subprocess's `userID`/`groupID` options drop them in the forked child of this
+    /// multithreaded test process, where glibc's `setgroups` can wait for ever on a thread that was being
+    /// created at the fork; the stuck child then holds a copy of every descriptor the tests have open.)
     func coroqAs(_ user: (uid: UInt32, gid: UInt32), _ arguments: [String]) async throws -> (TerminationStatus, String) {
-        var options = PlatformOptions()
-        options.userID = user.uid
-        options.groupID = user.gid
-        options.supplementaryGroups = []
         let result = try await Subprocess.run(
-            .path(Binaries.coroq), arguments: Arguments(arguments),
+            .path("/usr/bin/setpriv"),
+            arguments: Arguments(["--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--", Binaries.coroq.string] + arguments),
             environment: .custom(["COROQ_SOCKET": directory.socket, "PATH": "/usr/bin:/bin"]),
-            platformOptions: options, output: .discarded, error: .string(limit: 4096))
+            output: .discarded, error: .string(limit: 4096))
         return (result.terminationStatus, result.standardError)
     }
 

@@ -14,12 +14,49 @@ struct RunningDaemon: Sendable {
     }
 
     func coroq(_ arguments: String...) async throws -> CLIResult {
-        try await runCoroq(arguments, socket: directory.socket)
+        try await coroq(arguments, stdin: "")
     }
 
-    /// `coroq ARGUMENTS` with `stdin` as its standard input.
-    func coroq(_ arguments: [String], stdin: String) async throws -> CLIResult {
-        try await runCoroq(arguments, socket: directory.socket, stdin: stdin)
+    /// `coroq ARGUMENTS` with `stdin` as its standard input. A call that has not ended within `limit` is
+    /// killed and fails with the daemon's log.
+    func coroq(_ arguments: [String], stdin: String, within limit: Duration = .seconds(40)) async throws -> CLIResult {
+        do {
+            return try await withDeadline(limit) {
+                try await runCoroq(arguments, socket: directory.socket, stdin: stdin)
+            }
+        } catch is DeadlinePassed {
+            throw CLIDidNotEnd(arguments: arguments, limit: limit, log: await log.text)
+        }
+    }
+}
+
+struct CLIDidNotEnd: Error, CustomStringConvertible {
+    let arguments: [String]
+    let limit: Duration
+    let log: String
+    var description: String {
+        "coroq \(arguments.joined(separator: " ")) did not end within \(limit); the daemon's log ends:\n\(log.suffix(3000))"
+    }
+}
+
+struct DeadlinePassed: Error {}
+
+struct DaemonDidNotStop: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "coroqd did not stop within 30 s of SIGTERM and was killed; its log ends:\n\(log.suffix(3000))" }
+}
+
+/// `body`, cancelled (a subprocess it runs is killed) if it has not ended within `limit`.
+func withDeadline<Result: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    try await withThrowingTaskGroup(of: Result?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let result = first else { throw DeadlinePassed() }
+        return result
     }
 }
 
@@ -79,7 +116,14 @@ func withDaemon(
                 throw error
             }
             kill(daemon.pid, SIGTERM)
-            try await group.waitForAll()
+            // A daemon that does not stop within 30 s is killed, and the test fails with its log.
+            group.addTask {
+                try await Task.sleep(for: .seconds(30))
+                daemon.kill9()
+                throw DaemonDidNotStop(log: await log.text)
+            }
+            try await group.next()  // the first to end: the log (the daemon exited) or the watchdog
+            group.cancelAll()
         }
     }
     return DaemonExit(status: result.terminationStatus, log: await log.text)
