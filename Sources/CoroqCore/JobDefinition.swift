@@ -1,3 +1,5 @@
+import Foundation
+
 /// A named coroutine that tasks run: asyncio's `async def`, registered by name.
 ///
 /// ```swift
@@ -39,4 +41,15 @@ public struct InvalidArguments: Error, Equatable, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// A job whose attempt only waits until a moment and then returns (`sleep`, a delay).
+///
+/// The scheduler holds a first attempt of such a job as an entry in its timer heap until `readyTime`, and
+/// only then runs `run` (which finds nothing left to wait for): a hundred thousand sleeping tasks cost their
+/// records, not a suspended coroutine each (~6 KB). `run` must still do the whole job, waiting included: it
+/// is what runs the attempts after a restart, and a cancelled one.
+public protocol TimedJob: JobDefinition {
+    /// When a task that first started at `firstStartedAt` has nothing left to wait for.
+    func readyTime(_ arguments: Arguments, firstStartedAt: Date) -> Date
 }

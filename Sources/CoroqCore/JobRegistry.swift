@@ -32,6 +32,12 @@ public struct JobRegistry: Sendable {
         jobs[job]?.isRepeatSafe ?? true
     }
 
+    /// For a `TimedJob`: when an attempt of a task that first started at `firstStartedAt` has nothing left
+    /// to wait for. Nil for other jobs, and for arguments that do not decode (`run` reports those).
+    func readyTime(job: String, arguments: JSONValue, firstStartedAt: Date) -> Date? {
+        jobs[job]?.readyTime?(arguments, firstStartedAt)
+    }
+
     /// Runs one attempt of `job` and returns its result as JSON.
     func run(job: String, arguments: JSONValue, context: JobContext) async throws -> JSONValue {
         guard let registered = jobs[job] else {
@@ -61,9 +67,11 @@ private struct RegisteredJob: Sendable {
     let validate: @Sendable (JSONValue) throws(InvalidArguments) -> Void
     let run: @Sendable (JSONValue, JobContext) async throws -> JSONValue
     let isRepeatSafe: Bool
+    let readyTime: (@Sendable (JSONValue, Date) -> Date?)?
 
     init<Job: JobDefinition>(_ job: Job) {
         isRepeatSafe = job.isRepeatSafe
+        readyTime = (job as? any TimedJob).map { Self.readyTime(of: $0) }
         validate = { (json: JSONValue) throws(InvalidArguments) in
             try job.validate(try Self.decode(Job.Arguments.self, from: json))
         }
@@ -75,6 +83,12 @@ private struct RegisteredJob: Sendable {
                 throw TaskError(code: "invalid_arguments", message: error.message)
             }
             return try JSONValue(encoding: try await job.run(arguments, context: context))
+        }
+    }
+
+    private static func readyTime<Job: TimedJob>(of job: Job) -> @Sendable (JSONValue, Date) -> Date? {
+        { json, firstStartedAt in
+            (try? decode(Job.Arguments.self, from: json)).map { job.readyTime($0, firstStartedAt: firstStartedAt) }
         }
     }
 

@@ -8,17 +8,25 @@ extension Scheduler {
     /// Split in three functions that are not inlined, so that a task suspended in its job (100k sleeping
     /// tasks) holds only the small frames of the running part; recording the outcome allocates its frames
     /// when it comes. (One inlined function kept ~4 KB per task alive for the whole sleep.)
-    func attempt(_ record: TaskRecord, control: AttemptControl) async {
-        let outcome = await runJob(record, control: control)
+    /// - Parameter announced: the start was logged already (an attempt held until its ready time).
+    func attempt(_ record: TaskRecord, control: AttemptControl, announced: Bool) async {
+        let outcome = await runJob(record, control: control, announced: announced)
         defer { eventSink.yield(.attemptEnded(record.id)) }
         await recordOutcome(outcome, of: record, control: control)
     }
 
+    /// Logs that an attempt started.
+    func announceStart(of record: TaskRecord) {
+        logger.debug("started", metadata: [
+            "task": "\(record.id)", "job": "\(record.job)", "attempt": "\(record.attempts)",
+        ])
+    }
+
     @inline(never)
-    private func runJob(_ record: TaskRecord, control: AttemptControl) async -> TaskOutcome {
+    private func runJob(_ record: TaskRecord, control: AttemptControl, announced: Bool) async -> TaskOutcome {
         var logger = self.logger
         logger[metadataKey: "task"] = "\(record.id)"
-        logger.debug("started", metadata: ["job": "\(record.job)", "attempt": "\(record.attempts)"])
+        if !announced { announceStart(of: record) }
         let context = JobContext(
             taskID: record.id, attempt: record.attempts, firstStartedAt: await firstStart(of: record),
             logger: logger, checkpoints: store)

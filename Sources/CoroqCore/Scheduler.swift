@@ -1,3 +1,4 @@
+import CoroqJSON
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -38,6 +39,14 @@ public final class Scheduler: Service {
         case drainDeadline
         case cancel(TaskID, reason: String, CheckedContinuation<TaskRecord, any Error>)
         case ping(CheckedContinuation<Bool, Never>)
+        /// The timer armed for this ready time went off (`HeldAttempts`).
+        case heldAttemptsReady(armedFor: Date)
+    }
+
+    /// The one timer that wakes the loop when the earliest held attempt is ready.
+    private struct ArmedTimer {
+        let readyAt: Date
+        let task: Task<Void, Never>
     }
 
     let store: any TaskStore
@@ -113,6 +122,9 @@ public final class Scheduler: Service {
     private func runLoop() async {
         await withDiscardingTaskGroup { group in
             var running: [TaskID: AttemptControl] = [:]
+            // Running attempts of timed jobs still waiting for their time: they hold no task until then.
+            var held = HeldAttempts()
+            var timer: ArmedTimer?
             var draining = false
             // False once a claim came back short: the queue is empty until the next wake (a submit).
             var queueMayHaveMore = false
@@ -127,6 +139,8 @@ public final class Scheduler: Service {
                 case .cancel(let id, let reason, let waiter):
                     if let control = running[id] {
                         control.requestCancel(reason: reason, waiter: waiter)
+                        // A held attempt runs now, cancelled: its job sees the cancel and ends.
+                        if let attempt = held.release(id) { startAttempts([attempt], announced: true, in: &group) }
                     } else {
                         // Not running: nothing else can touch it meanwhile, since claims happen only here.
                         waiter.resume(with: await cancelWaiting(id, reason: reason))
@@ -139,10 +153,18 @@ public final class Scheduler: Service {
                     break
                 case .ping(let waiter):
                     waiter.resume(returning: true)
+                case .heldAttemptsReady(let armedFor):
+                    guard timer?.readyAt == armedFor else { break }  // a timer replaced by an earlier one
+                    timer = nil
+                    startAttempts(held.takeReady(at: Date()), announced: true, in: &group)
+                    armTimer(&timer, for: &held)
                 case .drainDeadline:
                     logger.notice("shutdown grace over: cancelling running tasks, they go back to the queue",
                                   metadata: ["running": "\(running.count)"])
                     group.cancelAll()
+                    let cut = held.takeAll()
+                    await cutOff(cut)
+                    for attempt in cut { running[attempt.record.id] = nil }
                 }
                 if draining {
                     if running.isEmpty { break }
@@ -156,10 +178,12 @@ public final class Scheduler: Service {
                 // sixteenth of the limit (at most a claim batch) is free, or when nothing runs.
                 let threshold = max(1, min(configuration.claimBatchSize, currentLimit / 16))
                 guard slots >= threshold || running.isEmpty else { continue }
-                let started = await startQueuedTasks(slots: slots, in: &group)
+                let started = await startQueuedTasks(slots: slots, holdingIn: &held, in: &group)
                 running.merge(started.controls) { _, new in new }
                 queueMayHaveMore = !started.queueExhausted
+                armTimer(&timer, for: &held)
             }
+            timer?.task.cancel()
             group.cancelAll()  // only timers can be left
         }
         // The loop is over: cancels still queued get an answer instead of waiting for ever.
@@ -170,7 +194,7 @@ public final class Scheduler: Service {
                 waiter.resume(throwing: TaskStoreError(.storage, "coroqd is shutting down; task \(id) was not cancelled"))
             case .ping(let waiter):
                 waiter.resume(returning: false)
-            case .wake, .attemptEnded, .drain, .drainDeadline:
+            case .wake, .attemptEnded, .drain, .drainDeadline, .heldAttemptsReady:
                 break
             }
         }
@@ -179,10 +203,11 @@ public final class Scheduler: Service {
     /// How many attempts share one task group (see `startQueuedTasks`).
     static let attemptsPerGroup = 256
 
-    /// Claims up to `slots` queued tasks and starts an attempt for each. Returns the attempts started, and
+    /// Claims up to `slots` queued tasks and starts an attempt for each, or holds it in `held` when it is
+    /// the first attempt of a timed job with time still to wait. Returns the attempts started or held, and
     /// whether the queue ran out before the slots did.
     private func startQueuedTasks(
-        slots: Int, in group: inout DiscardingTaskGroup
+        slots: Int, holdingIn held: inout HeldAttempts, in group: inout DiscardingTaskGroup
     ) async -> (controls: [TaskID: AttemptControl], queueExhausted: Bool) {
         var started: [TaskID: AttemptControl] = [:]
         while started.count < slots {
@@ -195,29 +220,86 @@ public final class Scheduler: Service {
                 group.addTask { await self.signal(.wake, after: self.configuration.retryDelayAfterStoreError) }
                 return (started, true)
             }
-            // Attempts run in groups of their own, `attemptsPerGroup` each: the Swift runtime removes a
-            // finished child from its group by walking the group's children, so one group of 100k attempts
-            // made every completion O(running) (1M sleeps took minutes). Small groups keep each walk short.
-            var attempts: [(TaskRecord, AttemptControl)] = []
+            var attempts: [HeldAttempts.Attempt] = []
             attempts.reserveCapacity(claimed.count)
+            let clock = Date()
             for record in claimed {
                 let control = AttemptControl()
                 started[record.id] = control
-                attempts.append((record, control))
-            }
-            for start in stride(from: 0, to: attempts.count, by: Self.attemptsPerGroup) {
-                let chunk = attempts[start..<min(start + Self.attemptsPerGroup, attempts.count)]
-                group.addTask {
-                    await withDiscardingTaskGroup { batch in
-                        for (record, control) in chunk {
-                            batch.addTask { await self.attempt(record, control: control) }
-                        }
-                    }
+                if record.attempts == 1,
+                   let readyAt = registry.readyTime(
+                       job: record.job, arguments: record.arguments, firstStartedAt: record.startedAt ?? clock),
+                   readyAt > clock {
+                    announceStart(of: record)
+                    held.hold((record, control), until: readyAt)
+                } else {
+                    attempts.append((record, control))
                 }
             }
+            startAttempts(attempts, announced: false, in: &group)
             if claimed.count < wanted { return (started, true) }
         }
         return (started, false)
+    }
+
+    /// Starts an attempt of each task.
+    ///
+    /// Attempts run in groups of their own, `attemptsPerGroup` each: the Swift runtime removes a finished
+    /// child from its group by walking the group's children, so one group of 100k attempts made every
+    /// completion O(running) (1M sleeps took minutes). Small groups keep each walk short.
+    /// - Parameter announced: the start was logged already (when the attempt was held).
+    private func startAttempts(_ attempts: [HeldAttempts.Attempt], announced: Bool, in group: inout DiscardingTaskGroup) {
+        for start in stride(from: 0, to: attempts.count, by: Self.attemptsPerGroup) {
+            let chunk = attempts[start..<min(start + Self.attemptsPerGroup, attempts.count)]
+            group.addTask {
+                await withDiscardingTaskGroup { batch in
+                    for (record, control) in chunk {
+                        batch.addTask { await self.attempt(record, control: control, announced: announced) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Arms the timer for the earliest held attempt, unless it is armed for that time or earlier already.
+    private func armTimer(_ timer: inout ArmedTimer?, for held: inout HeldAttempts) {
+        guard let next = held.nextReadyTime() else { return }
+        if let timer, timer.readyAt <= next { return }
+        timer?.task.cancel()
+        let delay = Seconds.duration(max(0, next.timeIntervalSinceNow))
+        let sink = eventSink
+        timer = ArmedTimer(readyAt: next, task: Task {
+            do {
+                try await Task.sleep(for: delay)
+                sink.yield(.heldAttemptsReady(armedFor: next))
+            } catch {
+                // Replaced by an earlier timer, or the loop has ended.
+            }
+        })
+    }
+
+    /// Puts held attempts cut off by shutdown back in the queue (`interrupted` for jobs that must not run
+    /// twice), in one write; a failed write leaves them `running`, which start-up puts back in the queue.
+    private func cutOff(_ attempts: [HeldAttempts.Attempt]) async {
+        guard !attempts.isEmpty else { return }
+        do {
+            for record in try await store.cutOff(attempts.map(\.record.id), at: now()) {
+                if record.state == .interrupted {
+                    logger.warning("interrupted by shutdown; it must not run twice: coroq retry or coroq cancel",
+                                   metadata: ["task": "\(record.id)"])
+                } else {
+                    logger.info("interrupted by shutdown, back in the queue", metadata: ["task": "\(record.id)"])
+                }
+            }
+        } catch {
+            logger.error("could not put the waiting tasks back in the queue; start-up will", metadata: [
+                "error": "\(error)", "tasks": "\(attempts.count)",
+            ])
+        }
+        for attempt in attempts {
+            attempt.control.resolve(.failure(TaskStoreError(
+                .storage, "coroqd is shutting down; task \(attempt.record.id) goes back to the queue")))
+        }
     }
 
     /// Cancels a task that is not running (queued or interrupted) and fires its done-callbacks.

@@ -7,8 +7,9 @@ import Foundation
 /// The deadline is the first attempt's recorded start plus `seconds`, so after a restart the task sleeps
 /// only what remains (and not at all when the deadline passed while the daemon was down). It costs no
 /// write: the start is recorded when the task is claimed. (coroq 0.1 stored the deadline as a checkpoint;
-/// a task that has one keeps it.)
-public struct SleepJob: JobDefinition {
+/// a task that has one keeps it.) A `TimedJob`: a first attempt waits in the scheduler's timer heap, not
+/// as a suspended task.
+public struct SleepJob: TimedJob {
     public struct Arguments: Codable, Sendable {
         public var seconds: Double
 
@@ -30,6 +31,10 @@ public struct SleepJob: JobDefinition {
             throw InvalidArguments(
                 "'seconds' must be a number of seconds from 0 to \(Int(Seconds.maximum)) (got \(arguments.seconds))")
         }
+    }
+
+    public func readyTime(_ arguments: Arguments, firstStartedAt: Date) -> Date {
+        firstStartedAt.addingTimeInterval(arguments.seconds)
     }
 
     public func run(_ arguments: Arguments, context: JobContext) async throws -> Output {

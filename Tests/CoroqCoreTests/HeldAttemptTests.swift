@@ -1,0 +1,102 @@
+import CoroqCore
+import CoroqJSON
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// How many attempts began before their task's ready time.
+private final class EarlyRuns: Sendable {
+    let count = Mutex(0)
+}
+
+/// A timed job that notes, for every attempt, whether `run` began before the task's ready time.
+private struct WaitJob: TimedJob {
+    struct Arguments: Codable, Sendable { var seconds: Double }
+    let name = "wait"
+    let earlyRuns: EarlyRuns
+
+    func readyTime(_ arguments: Arguments, firstStartedAt: Date) -> Date {
+        firstStartedAt.addingTimeInterval(arguments.seconds)
+    }
+
+    func run(_ arguments: Arguments, context: JobContext) async throws -> Double {
+        let remaining = readyTime(arguments, firstStartedAt: context.firstStartedAt).timeIntervalSinceNow
+        if remaining > 0.005 { earlyRuns.count.withLock { $0 += 1 } }
+        if remaining > 0 { try await Task.sleep(for: .seconds(remaining)) }
+        return arguments.seconds
+    }
+}
+
+/// First attempts of timed jobs wait in the scheduler's timer heap, not as suspended tasks: `run` starts at
+/// the ready time. A cancel or a shutdown reaches them there.
+@Suite(.timeLimit(.minutes(1)))
+struct HeldAttemptTests {
+    let store: any TaskStore = InMemoryTaskStore()
+    let completions = Completions()
+    private let earlyRuns = EarlyRuns()
+
+    func makeScheduler(grace: Duration = .seconds(5)) -> Scheduler {
+        var registry = JobRegistry()
+        registry.register(WaitJob(earlyRuns: earlyRuns))
+        let sink = completions.sink
+        return Scheduler(
+            store: store, registry: registry, configuration: .init(shutdownGrace: grace), logger: Logger(label: "test")
+        ) { sink.yield($0) }
+    }
+
+    func waits(_ seconds: [Double]) -> [NewTask] {
+        seconds.map { NewTask(job: "wait", arguments: ["seconds": .double($0)]) }
+    }
+
+    @Test func aWaitRunsOnlyAtItsTimeAndFinishesThen() async throws {
+        let scheduler = makeScheduler()
+        let durations = (0..<600).map { [0.1, 0.4, 0.2][$0 % 3] }
+        _ = try await store.submit(waits(durations), at: Date())
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await scheduler.run() }
+            let finished = await completions.next(durations.count)
+            #expect(finished.allSatisfy { $0.state == .succeeded })
+            for record in finished {
+                let seconds = durations[Int(record.id.rawValue) - 1]
+                #expect(record.result == .double(seconds))
+                let waited = record.finishedAt!.timeIntervalSince(record.startedAt!)
+                #expect(waited >= seconds - 0.001, "task \(record.id) waited \(waited) s of \(seconds)")
+            }
+            group.cancelAll()
+        }
+        #expect(earlyRuns.count.withLock { $0 } == 0, "no first attempt ran before its time")
+    }
+
+    @Test func aCancelReachesAHeldWaitAtOnce() async throws {
+        let scheduler = makeScheduler()
+        _ = try await store.submit(waits([3600, 0.05]), at: Date())
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await scheduler.run() }
+            #expect(await scheduler.ping())  // the loop claimed both before answering
+            let cancelled = try await scheduler.cancel(TaskID(1), reason: "changed my mind")
+            #expect(cancelled.state == .cancelled)
+            let finished = await completions.next(2).sorted { $0.id < $1.id }
+            #expect(finished.map(\.state) == [.cancelled, .succeeded])
+            group.cancelAll()
+        }
+    }
+
+    @Test func shutdownPutsHeldWaitsBackInTheQueue() async throws {
+        let scheduler = makeScheduler(grace: .milliseconds(50))
+        _ = try await store.submit(waits([3600, 3600]), at: Date())
+        let group = ServiceGroup(configuration: .init(services: [scheduler], logger: Logger(label: "test")))
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask { try await group.run() }
+            #expect(await scheduler.ping())
+            let counts = try await store.countsByState()
+            #expect(counts == [.running: 2])
+            await group.triggerGracefulShutdown()
+        }
+        let records = try await store.tasks([TaskID(1), TaskID(2)])
+        #expect(records.map(\.state) == [.queued, .queued])
+        #expect(records.map(\.attempts) == [1, 1])
+        #expect(earlyRuns.count.withLock { $0 } == 0)
+    }
+}
