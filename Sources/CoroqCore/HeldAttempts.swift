@@ -32,10 +32,10 @@ struct HeldAttempts {
         held.removeValue(forKey: id)
     }
 
-    /// Takes out every attempt whose ready time is `now` or earlier, earliest first.
-    mutating func takeReady(at now: Date) -> [Attempt] {
+    /// Takes out up to `limit` attempts whose ready time is `now` or earlier, earliest first.
+    mutating func takeReady(at now: Date, limit: Int) -> [Attempt] {
         var ready: [Attempt] = []
-        while let first = heap.min, first.readyAt <= now {
+        while ready.count < limit, let first = heap.min, first.readyAt <= now {
             heap.removeMin()
             if let attempt = held.removeValue(forKey: first.id) { ready.append(attempt) }
         }

@@ -125,6 +125,8 @@ public final class Scheduler: Service {
             // Running attempts of timed jobs still waiting for their time: they hold no task until then.
             var held = HeldAttempts()
             var timer: ArmedTimer?
+            // Held attempts whose time came and that now run (at most `releasedAtOnce`).
+            var released = Set<TaskID>()
             var draining = false
             // False once a claim came back short: the queue is empty until the next wake (a submit).
             var queueMayHaveMore = false
@@ -136,6 +138,9 @@ public final class Scheduler: Service {
                     queueMayHaveMore = true
                 case .attemptEnded(let id):
                     running[id] = nil
+                    if released.remove(id) != nil {
+                        release(from: &held, running: &released, timer: &timer, in: &group)
+                    }
                 case .cancel(let id, let reason, let waiter):
                     if let control = running[id] {
                         control.requestCancel(reason: reason, waiter: waiter)
@@ -156,8 +161,7 @@ public final class Scheduler: Service {
                 case .heldAttemptsReady(let armedFor):
                     guard timer?.readyAt == armedFor else { break }  // a timer replaced by an earlier one
                     timer = nil
-                    startAttempts(held.takeReady(at: Date()), announced: true, in: &group)
-                    armTimer(&timer, for: &held)
+                    release(from: &held, running: &released, timer: &timer, in: &group)
                 case .drainDeadline:
                     logger.notice("shutdown grace over: cancelling running tasks, they go back to the queue",
                                   metadata: ["running": "\(running.count)"])
@@ -181,7 +185,7 @@ public final class Scheduler: Service {
                 let started = await startQueuedTasks(slots: slots, holdingIn: &held, in: &group)
                 running.merge(started.controls) { _, new in new }
                 queueMayHaveMore = !started.queueExhausted
-                armTimer(&timer, for: &held)
+                armTimer(&timer, for: &held, at: Date(), full: released.count >= Self.releasedAtOnce)
             }
             timer?.task.cancel()
             group.cancelAll()  // only timers can be left
@@ -261,9 +265,29 @@ public final class Scheduler: Service {
         }
     }
 
-    /// Arms the timer for the earliest held attempt, unless it is armed for that time or earlier already.
-    private func armTimer(_ timer: inout ArmedTimer?, for held: inout HeldAttempts) {
-        guard let next = held.nextReadyTime() else { return }
+    /// Most held attempts that run at once once their time has come. Their time often comes together (a
+    /// hundred thousand sleeps submitted at once), and each then waits for its outcome's write: started all
+    /// at once they would cost as much memory as the suspended tasks that holding them saved.
+    static let releasedAtOnce = 1024
+
+    /// Starts the held attempts whose time has come, as many as `releasedAtOnce` allows beside those of
+    /// `running` (released earlier and still running); then arms the timer for the next one still to come.
+    /// Ready attempts left over are released as running ones end.
+    private func release(
+        from held: inout HeldAttempts, running: inout Set<TaskID>, timer: inout ArmedTimer?,
+        in group: inout DiscardingTaskGroup
+    ) {
+        let now = Date()
+        let ready = held.takeReady(at: now, limit: Self.releasedAtOnce - running.count)
+        for attempt in ready { running.insert(attempt.record.id) }
+        startAttempts(ready, announced: true, in: &group)
+        armTimer(&timer, for: &held, at: now, full: running.count >= Self.releasedAtOnce)
+    }
+
+    /// Arms the timer for the earliest held attempt, unless it is armed for that time or earlier already,
+    /// or that time has come while released attempts are `full` (those ending release the next ones).
+    private func armTimer(_ timer: inout ArmedTimer?, for held: inout HeldAttempts, at now: Date, full: Bool) {
+        guard let next = held.nextReadyTime(), next > now || !full else { return }
         if let timer, timer.readyAt <= next { return }
         timer?.task.cancel()
         let delay = Seconds.duration(max(0, next.timeIntervalSinceNow))
