@@ -35,7 +35,15 @@ public struct JobRegistry: Sendable {
     /// For a `TimedJob`: when an attempt of a task that first started at `firstStartedAt` has nothing left
     /// to wait for. Nil for other jobs, and for arguments that do not decode (`run` reports those).
     func readyTime(job: String, arguments: JSONValue, firstStartedAt: Date) -> Date? {
-        jobs[job]?.readyTime?(arguments, firstStartedAt)
+        jobs[job]?.timed?.readyTime(arguments, firstStartedAt)
+    }
+
+    /// For a `TimedJob`: the result of an attempt that waited until its ready time, as JSON.
+    func timedOutput(job: String, arguments: JSONValue) throws -> JSONValue {
+        guard let timed = jobs[job]?.timed else {
+            throw TaskError(code: "unknown_job", message: "no timed job named '\(job)' is registered in this daemon")
+        }
+        return try timed.output(arguments)
     }
 
     /// Runs one attempt of `job` and returns its result as JSON.
@@ -67,11 +75,17 @@ private struct RegisteredJob: Sendable {
     let validate: @Sendable (JSONValue) throws(InvalidArguments) -> Void
     let run: @Sendable (JSONValue, JobContext) async throws -> JSONValue
     let isRepeatSafe: Bool
-    let readyTime: (@Sendable (JSONValue, Date) -> Date?)?
+    let timed: TimedHooks?
+
+    /// A `TimedJob`'s two functions, with its argument type erased.
+    struct TimedHooks: Sendable {
+        let readyTime: @Sendable (JSONValue, Date) -> Date?
+        let output: @Sendable (JSONValue) throws -> JSONValue
+    }
 
     init<Job: JobDefinition>(_ job: Job) {
         isRepeatSafe = job.isRepeatSafe
-        readyTime = (job as? any TimedJob).map { Self.readyTime(of: $0) }
+        timed = (job as? any TimedJob).map { Self.timedHooks(of: $0) }
         validate = { (json: JSONValue) throws(InvalidArguments) in
             try job.validate(try Self.decode(Job.Arguments.self, from: json))
         }
@@ -86,10 +100,20 @@ private struct RegisteredJob: Sendable {
         }
     }
 
-    private static func readyTime<Job: TimedJob>(of job: Job) -> @Sendable (JSONValue, Date) -> Date? {
-        { json, firstStartedAt in
-            (try? decode(Job.Arguments.self, from: json)).map { job.readyTime($0, firstStartedAt: firstStartedAt) }
-        }
+    private static func timedHooks<Job: TimedJob>(of job: Job) -> TimedHooks {
+        TimedHooks(
+            readyTime: { json, firstStartedAt in
+                (try? decode(Job.Arguments.self, from: json)).map { job.readyTime($0, firstStartedAt: firstStartedAt) }
+            },
+            output: { json in
+                let arguments: Job.Arguments
+                do {
+                    arguments = try decode(Job.Arguments.self, from: json)
+                } catch let error as InvalidArguments {
+                    throw TaskError(code: "invalid_arguments", message: error.message)
+                }
+                return try JSONValue(encoding: try job.output(arguments))
+            })
     }
 
     private static func decode<Arguments: Decodable>(

@@ -70,6 +70,34 @@ extension Scheduler {
         control.resolve(.success(finished))
     }
 
+    /// Records the outcomes of held attempts of timed jobs whose time has come: each job's `output`, all of
+    /// them in one write, without a task or a `run` per attempt.
+    func recordHeld(_ attempts: ArraySlice<HeldAttempts.Attempt>) async {
+        defer { eventSink.yield(.heldAttemptsEnded(attempts.map(\.record.id))) }
+        var outcomes: [(claimed: TaskRecord, outcome: TaskOutcome)] = []
+        outcomes.reserveCapacity(attempts.count)
+        for (record, _) in attempts {
+            let outcome = await Self.decideOutcome {
+                try self.registry.timedOutput(job: record.job, arguments: record.arguments)
+            }
+            outcomes.append((record, outcome))
+        }
+        let batch = outcomes
+        let finished = await recordDurably(logger) {
+            try await self.store.finish(claimedBatch: batch, at: self.now())
+        }
+        for (index, (record, control)) in zip(attempts.indices, attempts) {
+            guard let finished, let task = finished[index - attempts.startIndex] else {
+                logger.error("the outcome was not recorded", metadata: ["task": "\(record.id)"])
+                control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) could not be recorded")))
+                continue
+            }
+            logger.info("finished", metadata: ["task": "\(record.id)", "state": "\(task.state.rawValue)"])
+            await onFinished(task)
+            control.resolve(.success(task))
+        }
+    }
+
     /// When the task's first attempt started: this attempt's start for a first attempt (no read), else
     /// the attempt history's first entry.
     private func firstStart(of record: TaskRecord) async -> Date {

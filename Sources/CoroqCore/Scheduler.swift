@@ -35,6 +35,8 @@ public final class Scheduler: Service {
     enum Event: Sendable {
         case wake
         case attemptEnded(TaskID)
+        /// Held attempts whose outcomes were recorded together (`recordHeld`).
+        case heldAttemptsEnded([TaskID])
         case drain
         case drainDeadline
         case cancel(TaskID, reason: String, CheckedContinuation<TaskRecord, any Error>)
@@ -138,9 +140,12 @@ public final class Scheduler: Service {
                     queueMayHaveMore = true
                 case .attemptEnded(let id):
                     running[id] = nil
-                    if released.remove(id) != nil {
-                        release(from: &held, running: &released, timer: &timer, in: &group)
+                case .heldAttemptsEnded(let ids):
+                    for id in ids {
+                        running[id] = nil
+                        released.remove(id)
                     }
+                    release(from: &held, running: &released, timer: &timer, in: &group)
                 case .cancel(let id, let reason, let waiter):
                     if let control = running[id] {
                         control.requestCancel(reason: reason, waiter: waiter)
@@ -198,7 +203,7 @@ public final class Scheduler: Service {
                 waiter.resume(throwing: TaskStoreError(.storage, "coroqd is shutting down; task \(id) was not cancelled"))
             case .ping(let waiter):
                 waiter.resume(returning: false)
-            case .wake, .attemptEnded, .drain, .drainDeadline, .heldAttemptsReady:
+            case .wake, .attemptEnded, .heldAttemptsEnded, .drain, .drainDeadline, .heldAttemptsReady:
                 break
             }
         }
@@ -270,9 +275,10 @@ public final class Scheduler: Service {
     /// at once they would cost as much memory as the suspended tasks that holding them saved.
     static let releasedAtOnce = 1024
 
-    /// Starts the held attempts whose time has come, as many as `releasedAtOnce` allows beside those of
-    /// `running` (released earlier and still running); then arms the timer for the next one still to come.
-    /// Ready attempts left over are released as running ones end.
+    /// Records the outcomes of the held attempts whose time has come (`recordHeld`, a task and a write per
+    /// `attemptsPerGroup`), as many as `releasedAtOnce` allows beside those of `running` (released earlier,
+    /// not recorded yet); then arms the timer for the next one still to come. Ready attempts left over are
+    /// released as the running ones end.
     private func release(
         from held: inout HeldAttempts, running: inout Set<TaskID>, timer: inout ArmedTimer?,
         in group: inout DiscardingTaskGroup
@@ -280,7 +286,10 @@ public final class Scheduler: Service {
         let now = Date()
         let ready = held.takeReady(at: now, limit: Self.releasedAtOnce - running.count)
         for attempt in ready { running.insert(attempt.record.id) }
-        startAttempts(ready, announced: true, in: &group)
+        for start in stride(from: 0, to: ready.count, by: Self.attemptsPerGroup) {
+            let chunk = ready[start..<min(start + Self.attemptsPerGroup, ready.count)]
+            group.addTask { await self.recordHeld(chunk) }
+        }
         armTimer(&timer, for: &held, at: now, full: running.count >= Self.releasedAtOnce)
     }
 

@@ -24,6 +24,10 @@ public protocol TaskStore: CheckpointStore {
     /// the outcome without reading the task first (the scheduler's hot path). Same result and errors.
     func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
 
+    /// `finish(claimed:outcome:at:)` for many attempts, in one transaction. A task whose state does not
+    /// allow its outcome is left as it is, and nil stands for it in the result (in order).
+    func finish(claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date) async throws -> [TaskRecord?]
+
     /// Ends running tasks' attempts cut off by a shutdown: a task safe to repeat goes back to the queue (its
     /// attempt `requeued`); one that must not repeat becomes `interrupted` (its attempt too). Returns the
     /// tasks as they are now.
@@ -96,5 +100,20 @@ public struct TaskStoreError: Error, Equatable, CustomStringConvertible {
 extension TaskStore {
     public func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
         try await finish(claimed.id, outcome: outcome, at: now)
+    }
+
+    /// One `finish(claimed:outcome:at:)` after another (one transaction each).
+    public func finish(
+        claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date
+    ) async throws -> [TaskRecord?] {
+        var finished: [TaskRecord?] = []
+        for (claimed, outcome) in claimedBatch {
+            do {
+                finished.append(try await finish(claimed: claimed, outcome: outcome, at: now))
+            } catch is TaskTransitionError {
+                finished.append(nil)
+            }
+        }
+        return finished
     }
 }

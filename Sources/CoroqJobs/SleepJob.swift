@@ -37,6 +37,10 @@ public struct SleepJob: TimedJob {
         firstStartedAt.addingTimeInterval(arguments.seconds)
     }
 
+    public func output(_ arguments: Arguments) -> Output {
+        Output(seconds: arguments.seconds)
+    }
+
     public func run(_ arguments: Arguments, context: JobContext) async throws -> Output {
         var deadline = context.firstStartedAt.timeIntervalSince1970 + arguments.seconds
         if context.attempt > 1, let stored = try await context.remembered("deadline", as: Double.self) {

@@ -95,20 +95,52 @@ public struct SQLiteTaskStore: TaskStore {
     }
 
     public func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
-        // Decided and encoded here, off the writer's queue.
-        let finished = try claimed.finishing(outcome, at: now)
-        let result = try finished.result?.storedText()
-        let error = try finished.error?.storedText()
+        let outcome = try ClaimedOutcome(claimed, outcome, at: now)
+        return try await batch.write { db in try outcome.record(at: now, in: db) }
+    }
+
+    public func finish(
+        claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date
+    ) async throws -> [TaskRecord?] {
+        let outcomes = try claimedBatch.map { try ClaimedOutcome($0.claimed, $0.outcome, at: now) }
         return try await batch.write { db in
-            // The attempt that just ended, still running as claimed: write without reading the task first.
-            try db.cachedStatement(sql: Self.recordOutcome).execute(arguments: [
+            try outcomes.map { outcome in
+                do {
+                    return try outcome.record(at: now, in: db)
+                } catch is TaskTransitionError {
+                    return nil  // refused before anything of it was written
+                }
+            }
+        }
+    }
+
+    /// An attempt's outcome, decided and encoded off the writer's queue.
+    private struct ClaimedOutcome: Sendable {
+        let claimed: TaskRecord
+        let outcome: TaskOutcome
+        let finished: TaskRecord
+        let result: String?
+        let error: String?
+
+        init(_ claimed: TaskRecord, _ outcome: TaskOutcome, at now: Date) throws {
+            self.claimed = claimed
+            self.outcome = outcome
+            finished = try claimed.finishing(outcome, at: now)
+            result = try finished.result?.storedText()
+            error = try finished.error?.storedText()
+        }
+
+        /// The attempt that just ended, still running as claimed: written without reading the task first
+        /// (else through the reading path, which tells what stands in the way).
+        func record(at now: Date, in db: Database) throws -> TaskRecord {
+            try db.cachedStatement(sql: SQLiteTaskStore.recordOutcome).execute(arguments: [
                 finished.state.rawValue, result, error, now.timeIntervalSince1970,
                 claimed.id.rawValue, TaskState.running.rawValue, claimed.attempts,
             ])
             guard db.changesCount == 1 else {
-                return try Self.finish(claimed.id, outcome: outcome, at: now, in: db)
+                return try SQLiteTaskStore.finish(claimed.id, outcome: outcome, at: now, in: db)
             }
-            try Self.closeAttempt(of: claimed, as: AttemptOutcome(outcome), error: finished.error, at: now, in: db)
+            try SQLiteTaskStore.closeAttempt(of: claimed, as: AttemptOutcome(outcome), error: finished.error, at: now, in: db)
             return finished
         }
     }

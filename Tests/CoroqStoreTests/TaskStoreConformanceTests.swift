@@ -54,6 +54,23 @@ import Testing
         }
     }
 
+    /// Many claimed attempts finished in one call; one cancelled meanwhile is left as it is (nil).
+    @Test(arguments: StoreKind.allCases)
+    func aBatchOfClaimedAttemptsFinishesTogether(kind: StoreKind) async throws {
+        let store = try kind.make()
+        _ = try await store.submit((0..<3).map { _ in NewTask(job: "sleep") }, at: t0)
+        let claimed = try await store.claim(limit: 3, at: t0)
+        _ = try await store.finish(TaskID(2), outcome: .cancelled(reason: "by hand"), at: t0 + 1)
+        let finished = try await store.finish(
+            claimedBatch: claimed.map { ($0, TaskOutcome.succeeded(["seconds": 1])) }, at: t0 + 2)
+        #expect(finished.map { $0?.id } == [TaskID(1), nil, TaskID(3)])
+        let stored = try await store.tasks([TaskID(1), TaskID(2), TaskID(3)])
+        #expect(stored.map(\.state) == [.succeeded, .cancelled, .succeeded])
+        #expect(stored[0].result == ["seconds": 1] && stored[0].finishedAt == t0 + 2)
+        #expect(try await store.attempts(of: TaskID(3)).map(\.outcome) == [.succeeded])
+        #expect(try await store.countsByState() == [.succeeded: 2, .cancelled: 1])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aQueuedTaskCannotFinish(kind: StoreKind) async throws {
         let store = try kind.make()
