@@ -190,7 +190,7 @@ public final class Scheduler: Service {
                 let started = await startQueuedTasks(slots: slots, holdingIn: &held, in: &group)
                 running.merge(started.controls) { _, new in new }
                 queueMayHaveMore = !started.queueExhausted
-                armTimer(&timer, for: &held, at: Date(), full: released.count >= Self.releasedAtOnce)
+                armTimer(&timer, for: held, at: Date(), full: released.count >= Self.releasedAtOnce)
             }
             timer?.task.cancel()
             group.cancelAll()  // only timers can be left
@@ -290,13 +290,13 @@ public final class Scheduler: Service {
             let chunk = ready[start..<min(start + Self.attemptsPerGroup, ready.count)]
             group.addTask { await self.recordHeld(chunk) }
         }
-        armTimer(&timer, for: &held, at: now, full: running.count >= Self.releasedAtOnce)
+        armTimer(&timer, for: held, at: now, full: running.count >= Self.releasedAtOnce)
     }
 
     /// Arms the timer for the earliest held attempt, unless it is armed for that time or earlier already,
     /// or that time has come while released attempts are `full` (those ending release the next ones).
-    private func armTimer(_ timer: inout ArmedTimer?, for held: inout HeldAttempts, at now: Date, full: Bool) {
-        guard let next = held.nextReadyTime(), next > now || !full else { return }
+    private func armTimer(_ timer: inout ArmedTimer?, for held: HeldAttempts, at now: Date, full: Bool) {
+        guard let next = held.nextReadyTime, next > now || !full else { return }
         if let timer, timer.readyAt <= next { return }
         timer?.task.cancel()
         let delay = Seconds.duration(max(0, next.timeIntervalSinceNow))
