@@ -39,33 +39,32 @@ extension Scheduler {
 
     @inline(never)
     private func recordOutcome(_ outcome: TaskOutcome, of record: TaskRecord, control: AttemptControl) async {
-        var logger = self.logger
-        logger[metadataKey: "task"] = "\(record.id)"
         var outcome = outcome
         if let reason = control.cancelReason, !outcome.isSuccess {
             outcome = .cancelled(reason: reason)
         } else if Task.isCancelled, case .failed = outcome {
             // Cut off by shutdown (a cancelled subprocess reports SIGKILL, a sleep throws): not the task's
             // own failure. It runs again after the restart.
-            if let cut = await recordDurably(logger, { try await self.store.cutOff([record.id], at: self.now()) }) {
+            if let cut = await recordDurably(tasks: "\(record.id)", { try await self.store.cutOff([record.id], at: self.now()) }) {
                 if cut.first?.state == .interrupted {
-                    logger.warning("interrupted by shutdown; it must not run twice: coroq retry or coroq cancel")
+                    logger.warning("interrupted by shutdown; it must not run twice: coroq retry or coroq cancel",
+                                   metadata: ["task": "\(record.id)"])
                 } else {
-                    logger.info("interrupted by shutdown, back in the queue")
+                    logger.info("interrupted by shutdown, back in the queue", metadata: ["task": "\(record.id)"])
                 }
             }
             control.resolve(.failure(TaskStoreError(.storage, "coroqd is shutting down; task \(record.id) goes back to the queue")))
             return
         }
         let final = outcome
-        let finished = await recordDurably(logger) {
+        let finished = await recordDurably(tasks: "\(record.id)") {
             try await self.store.finish(claimed: record, outcome: final, at: self.now())
         }
         guard let finished else {
             control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) could not be recorded")))
             return
         }
-        logger.info("finished", metadata: ["state": "\(finished.state.rawValue)"])
+        logger.info("finished", metadata: ["task": "\(record.id)", "state": "\(finished.state.rawValue)"])
         await onFinished(finished)
         control.resolve(.success(finished))
     }
@@ -83,7 +82,7 @@ extension Scheduler {
             outcomes.append((record, outcome))
         }
         let batch = outcomes
-        let finished = await recordDurably(logger) {
+        let finished = await recordDurably(tasks: "\(attempts.first!.record.id)…\(attempts.last!.record.id)") {
             try await self.store.finish(claimedBatch: batch, at: self.now())
         }
         for (index, (record, control)) in zip(attempts.indices, attempts) {
@@ -109,8 +108,9 @@ extension Scheduler {
     /// Writes an attempt's end to the store, retrying while the store fails (a full disk, a lock held
     /// from outside) so that the outcome is recorded once the fault clears. Returns nil only when the
     /// daemon is shutting down first; the task then stays `running` and start-up puts it back in the queue.
+    /// - Parameter tasks: the task (or tasks) written, for the log.
     private func recordDurably<T: Sendable>(
-        _ logger: Logger, _ write: @escaping @Sendable () async throws -> T
+        tasks: @autoclosure () -> String, _ write: @escaping @Sendable () async throws -> T
     ) async -> T? {
         var delay = Duration.milliseconds(50)
         while true {
@@ -120,17 +120,18 @@ extension Scheduler {
                 // group-commit writer completes a write it has accepted whatever happens to the caller.
                 return try await Task.isCancelled ? Self.withoutCancellation(write) : write()
             } catch let error as TaskTransitionError {
-                logger.error("the store refused the outcome", metadata: ["error": "\(error)"])
+                logger.error("the store refused the outcome", metadata: ["task": "\(tasks())", "error": "\(error)"])
                 return nil
             } catch {
                 logger.error("could not record the outcome, retrying", metadata: [
-                    "error": "\(error)", "retry_in": "\(delay)",
+                    "task": "\(tasks())", "error": "\(error)", "retry_in": "\(delay)",
                 ])
             }
             do {
                 try await Task.sleep(for: delay)
             } catch {
-                logger.warning("shutting down before the outcome was recorded; the task runs again after the restart")
+                logger.warning("shutting down before the outcome was recorded; the task runs again after the restart",
+                               metadata: ["task": "\(tasks())"])
                 return nil
             }
             delay = min(delay * 2, configuration.retryDelayAfterStoreError * 5)

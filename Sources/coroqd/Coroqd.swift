@@ -99,6 +99,10 @@ struct Coroqd: AsyncParsableCommand {
         let flags = flagSettings()
         let settings = flags.over(file)
         let systemd = SystemdEnvironment.take()
+        // Without TZ, glibc stats /etc/localtime on every local time it formats: once per log line (a
+        // stat per finished task). Naming the file makes it read once; tasks' processes inherit the same
+        // zone. (A change of the system's zone then applies at the next start.)
+        setenv("TZ", ":/etc/localtime", 0)
         let levels = LogLevelControl(settings.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info)
         // Under systemd, stderr goes to the journal: priority prefixes instead of timestamps.
         let journal = environment["JOURNAL_STREAM"]?.isEmpty == false
