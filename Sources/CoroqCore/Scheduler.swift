@@ -127,7 +127,7 @@ public final class Scheduler: Service {
             // Running attempts of timed jobs still waiting for their time: they hold no task until then.
             var held = HeldAttempts()
             var timer: ArmedTimer?
-            // Held attempts whose time came and that now run (at most `releasedAtOnce`).
+            // Held attempts whose time came, being recorded (at most `releasedAtOnce`).
             var released = Set<TaskID>()
             var draining = false
             // False once a claim came back short: the queue is empty until the next wake (a submit).
@@ -145,7 +145,7 @@ public final class Scheduler: Service {
                         running[id] = nil
                         released.remove(id)
                     }
-                    release(from: &held, running: &released, timer: &timer, in: &group)
+                    release(from: &held, released: &released, timer: &timer, in: &group)
                 case .cancel(let id, let reason, let waiter):
                     if let control = running[id] {
                         control.requestCancel(reason: reason, waiter: waiter)
@@ -166,7 +166,7 @@ public final class Scheduler: Service {
                 case .heldAttemptsReady(let armedFor):
                     guard timer?.readyAt == armedFor else { break }  // a timer replaced by an earlier one
                     timer = nil
-                    release(from: &held, running: &released, timer: &timer, in: &group)
+                    release(from: &held, released: &released, timer: &timer, in: &group)
                 case .drainDeadline:
                     logger.notice("shutdown grace over: cancelling running tasks, they go back to the queue",
                                   metadata: ["running": "\(running.count)"])
@@ -276,21 +276,21 @@ public final class Scheduler: Service {
     static let releasedAtOnce = 1024
 
     /// Records the outcomes of the held attempts whose time has come (`recordHeld`, a task and a write per
-    /// `attemptsPerGroup`), as many as `releasedAtOnce` allows beside those of `running` (released earlier,
+    /// `attemptsPerGroup`), as many as `releasedAtOnce` allows beside those in `released` (released earlier,
     /// not recorded yet); then arms the timer for the next one still to come. Ready attempts left over are
-    /// released as the running ones end.
+    /// released as the earlier ones are recorded.
     private func release(
-        from held: inout HeldAttempts, running: inout Set<TaskID>, timer: inout ArmedTimer?,
+        from held: inout HeldAttempts, released: inout Set<TaskID>, timer: inout ArmedTimer?,
         in group: inout DiscardingTaskGroup
     ) {
         let now = Date()
-        let ready = held.takeReady(at: now, limit: Self.releasedAtOnce - running.count)
-        for attempt in ready { running.insert(attempt.record.id) }
+        let ready = held.takeReady(at: now, limit: Self.releasedAtOnce - released.count)
+        for attempt in ready { released.insert(attempt.record.id) }
         for start in stride(from: 0, to: ready.count, by: Self.attemptsPerGroup) {
             let chunk = ready[start..<min(start + Self.attemptsPerGroup, ready.count)]
             group.addTask { await self.recordHeld(chunk) }
         }
-        armTimer(&timer, for: held, at: now, full: running.count >= Self.releasedAtOnce)
+        armTimer(&timer, for: held, at: now, full: released.count >= Self.releasedAtOnce)
     }
 
     /// Arms the timer for the earliest held attempt, unless it is armed for that time or earlier already,
