@@ -138,6 +138,14 @@ public actor InMemoryTaskStore: TaskStore {
 
     public func attempts(of id: TaskID) -> [AttemptRecord] { attemptsByTask[id] ?? [] }
 
+    public func firstAttemptStarts(of ids: [TaskID]) -> [TaskID: Date] {
+        var starts: [TaskID: Date] = [:]
+        for id in ids where checkpoints[id]?.isEmpty ?? true {
+            starts[id] = attemptsByTask[id]?.first?.startedAt
+        }
+        return starts
+    }
+
     public func callbackRuns(of id: TaskID) -> [CallbackRun] { callbackRunsByTask[id] ?? [] }
 
     public func pendingCallbacks() -> [TaskRecord] {

@@ -45,10 +45,11 @@ public struct InvalidArguments: Error, Equatable, CustomStringConvertible {
 
 /// A job whose attempt only waits until a moment and then returns (`sleep`, a delay).
 ///
-/// The scheduler holds a first attempt of such a job as an entry in its timer heap until `readyTime`, then
-/// records `output` for it, many tasks in one write, without calling `run`: a hundred thousand sleeping
-/// tasks cost their records, not a suspended coroutine each (~6 KB). `run` must still do the whole job,
-/// waiting included: it is what runs the attempts after a restart, and a cancelled one.
+/// The scheduler holds an attempt of such a job as an entry in its timer heap until `readyTime` (counted
+/// from the first attempt's start, also after a restart), then records `output` for it, many tasks in one
+/// write, without calling `run`: a hundred thousand sleeping tasks cost their records, not a suspended
+/// coroutine each (~6 KB). `run` must still do the whole job, waiting included: it is what runs a
+/// cancelled attempt, and the attempts of a task that keeps checkpoints.
 public protocol TimedJob: JobDefinition {
     /// When a task that first started at `firstStartedAt` has nothing left to wait for.
     func readyTime(_ arguments: Arguments, firstStartedAt: Date) -> Date

@@ -38,6 +38,11 @@ public struct JobRegistry: Sendable {
         jobs[job]?.timed?.readyTime(arguments, firstStartedAt)
     }
 
+    /// Whether `job` is a `TimedJob`.
+    func isTimed(job: String) -> Bool {
+        jobs[job]?.timed != nil
+    }
+
     /// For a `TimedJob`: the result of an attempt that waited until its ready time, as JSON.
     func timedOutput(job: String, arguments: JSONValue) throws -> JSONValue {
         guard let timed = jobs[job]?.timed else {

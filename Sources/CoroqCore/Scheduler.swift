@@ -213,7 +213,7 @@ public final class Scheduler: Service {
     static let attemptsPerGroup = 256
 
     /// Claims up to `slots` queued tasks and starts an attempt for each, or holds it in `held` when it is
-    /// the first attempt of a timed job with time still to wait. Returns the attempts started or held, and
+    /// an attempt of a timed job with time still to wait. Returns the attempts started or held, and
     /// whether the queue ran out before the slots did.
     private func startQueuedTasks(
         slots: Int, holdingIn held: inout HeldAttempts, in group: inout DiscardingTaskGroup
@@ -229,15 +229,17 @@ public final class Scheduler: Service {
                 group.addTask { await self.signal(.wake, after: self.configuration.retryDelayAfterStoreError) }
                 return (started, true)
             }
+            // Timed tasks on a later attempt (after a crash) wait from their first attempt's start.
+            let retriedTimed = claimed.filter { $0.attempts > 1 && registry.isTimed(job: $0.job) }.map(\.id)
+            let firstStarts = retriedTimed.isEmpty ? [:] : ((try? await store.firstAttemptStarts(of: retriedTimed)) ?? [:])
             var attempts: [HeldAttempts.Attempt] = []
             attempts.reserveCapacity(claimed.count)
             let clock = Date()
             for record in claimed {
                 let control = AttemptControl()
                 started[record.id] = control
-                if record.attempts == 1,
-                   let readyAt = registry.readyTime(
-                       job: record.job, arguments: record.arguments, firstStartedAt: record.startedAt ?? clock),
+                if let firstStart = record.attempts == 1 ? record.startedAt ?? clock : firstStarts[record.id],
+                   let readyAt = registry.readyTime(job: record.job, arguments: record.arguments, firstStartedAt: firstStart),
                    readyAt > clock {
                     announceStart(of: record)
                     held.hold((record, control), until: readyAt)

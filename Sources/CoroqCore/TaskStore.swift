@@ -68,6 +68,11 @@ public protocol TaskStore: CheckpointStore {
     /// A task's attempts, first to last.
     func attempts(of id: TaskID) async throws -> [AttemptRecord]
 
+    /// When each of these tasks' first attempt started, for the ones that have an attempt and keep no
+    /// checkpoint (a job that keeps state there may take its timing from it: coroq 0.1's `sleep` kept its
+    /// deadline). One read for a whole claim.
+    func firstAttemptStarts(of ids: [TaskID]) async throws -> [TaskID: Date]
+
     /// A task's on-done runs, first to last.
     func callbackRuns(of id: TaskID) async throws -> [CallbackRun]
 

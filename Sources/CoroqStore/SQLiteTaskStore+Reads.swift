@@ -54,6 +54,24 @@ extension SQLiteTaskStore {
         }.map { try JSONValue(storedText: $0) }
     }
 
+    public func firstAttemptStarts(of ids: [TaskID]) async throws -> [TaskID: Date] {
+        guard !ids.isEmpty else { return [:] }
+        let list = "[" + ids.map { String($0.rawValue) }.joined(separator: ",") + "]"
+        return try await writer.read { db in
+            var starts: [TaskID: Date] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT task_id, MIN(started_at) FROM attempts
+                WHERE task_id IN (SELECT value FROM json_each(?))
+                  AND NOT EXISTS (SELECT 1 FROM task_checkpoints WHERE task_checkpoints.task_id = attempts.task_id)
+                GROUP BY task_id
+                """, arguments: [list])
+            while let row = try rows.next() {
+                starts[TaskID(row[0] as Int64)] = Date(timeIntervalSince1970: row[1])
+            }
+            return starts
+        }
+    }
+
     public func attempts(of id: TaskID) async throws -> [AttemptRecord] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE task_id = ? ORDER BY number", arguments: [id.rawValue])

@@ -74,6 +74,26 @@ struct HeldAttemptTests {
         #expect(runs.count.withLock { $0 } == 0)
     }
 
+    /// After a restart the wait goes on from its first attempt's start, still held; a task that keeps
+    /// checkpoints goes through `run` (its job may time itself by them).
+    @Test func aRetriedWaitIsHeldUntilItsFirstDeadline() async throws {
+        let firstStart = Date()
+        _ = try await store.submit(waits([0.4, 0.4]), at: firstStart)
+        _ = try await store.claim(limit: 2, at: firstStart)
+        _ = try await store.checkpoint(TaskID(2), key: "deadline", proposed: .double(0))
+        _ = try await store.startBoot(at: Date())  // a restart: both back in the queue, attempt 1 cut off
+        let scheduler = makeScheduler()
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await scheduler.run() }
+            let finished = await completions.next(2).sorted { $0.id < $1.id }
+            #expect(finished.map(\.state) == [.succeeded, .succeeded])
+            #expect(finished.map(\.attempts) == [2, 2])
+            #expect(finished[0].finishedAt!.timeIntervalSince(firstStart) >= 0.4 - 0.001)
+            group.cancelAll()
+        }
+        #expect(runs.count.withLock { $0 } == 1, "only the task with a checkpoint ran")
+    }
+
     @Test func aCancelReachesAHeldWaitAtOnce() async throws {
         let scheduler = makeScheduler()
         _ = try await store.submit(waits([3600, 0.05]), at: Date())
