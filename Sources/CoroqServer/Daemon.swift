@@ -22,6 +22,12 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
+    /// Task ids for a log line: all of them up to 20, else the first 20 and how many more.
+    static func list(_ ids: [TaskID]) -> String {
+        let shown = ids.prefix(20).map(\.description).joined(separator: ",")
+        return ids.count > 20 ? "\(shown),… (\(ids.count - 20) more)" : shown
+    }
+
     /// Opens the database, recovers, binds the socket and serves until SIGTERM or SIGINT (or until the
     /// calling task is cancelled), then drains. `onReady` is called once the socket accepts connections.
     /// Throws `DaemonStartupError` (or the database's error) when it cannot start.
@@ -36,12 +42,12 @@ public struct Daemon: Sendable {
         let recovery = try await store.startBoot(at: Date())
         if !recovery.requeued.isEmpty {
             logger.notice("tasks cut off by the previous daemon are back in the queue",
-                          metadata: ["tasks": "\(recovery.requeued.map(\.description).joined(separator: ","))"])
+                          metadata: ["tasks": "\(Self.list(recovery.requeued))", "count": "\(recovery.requeued.count)"])
         }
         await ExecJob.killOrphans(of: try await store.tasks(recovery.requeued), in: store, logger: logger)
         if !recovery.interrupted.isEmpty {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
-                           metadata: ["tasks": "\(recovery.interrupted.map(\.description).joined(separator: ","))"])
+                           metadata: ["tasks": "\(Self.list(recovery.interrupted))", "count": "\(recovery.interrupted.count)"])
         }
         let listener: ControlServer.Listener
         if let activated = configuration.activatedSocket {

@@ -192,11 +192,21 @@ public struct SQLiteTaskStore: TaskStore {
             let boot = db.lastInsertedRowID
             var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
             for row in try Row.fetchAll(db, sql: "SELECT id, repeatable FROM tasks WHERE state = 'running' ORDER BY id") {
-                let id = TaskID(row["id"] as Int64)
-                let repeatable: Bool = row["repeatable"]
-                try Self.cutOff(id, event: repeatable ? .requeue : .interrupt, attempt: .interrupted, at: now, in: db)
-                if repeatable { recovery.requeued.append(id) } else { recovery.interrupted.append(id) }
+                let id = TaskID(row[0] as Int64)
+                if row[1] as Bool { recovery.requeued.append(id) } else { recovery.interrupted.append(id) }
             }
+            // Set-based (a statement per task took 5 s for 100k running tasks): every open attempt of a
+            // running task is cut off, then each task goes back to the queue (`requeue`) or, when it must
+            // not repeat, to `interrupted` (`interrupt`), as `TaskRecord.applying` has them.
+            try db.execute(sql: """
+                UPDATE attempts SET finished_at = ?, outcome = ?, error = NULL
+                WHERE finished_at IS NULL AND task_id IN (SELECT id FROM tasks WHERE state = 'running')
+                """, arguments: [now.timeIntervalSince1970, AttemptOutcome.interrupted.rawValue])
+            try db.execute(sql: """
+                UPDATE tasks SET state = CASE WHEN repeatable THEN 'queued' ELSE 'interrupted' END,
+                    started_at = CASE WHEN repeatable THEN NULL ELSE started_at END
+                WHERE state = 'running'
+                """)
             return recovery
         }
     }
