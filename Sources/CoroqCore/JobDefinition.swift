@@ -48,8 +48,9 @@ public struct InvalidArguments: Error, Equatable, CustomStringConvertible {
 /// The scheduler holds an attempt of such a job as an entry in its timer heap until `readyTime` (counted
 /// from the first attempt's start, also after a restart), then records `output` for it, many tasks in one
 /// write, without calling `run`: a hundred thousand sleeping tasks cost their records, not a suspended
-/// coroutine each (~6 KB). `run` must still do the whole job, waiting included: it is what runs a
-/// cancelled attempt, and the attempts of a task that keeps checkpoints.
+/// coroutine each (~6 KB). A cancel is recorded without it. `run` must still do the whole job, waiting
+/// included: it runs an attempt whose time had already come when it was claimed, and the attempts of a task
+/// that keeps checkpoints.
 public protocol TimedJob: JobDefinition {
     /// When a task that first started at `firstStartedAt` has nothing left to wait for.
     func readyTime(_ arguments: Arguments, firstStartedAt: Date) -> Date

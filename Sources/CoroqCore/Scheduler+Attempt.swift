@@ -8,9 +8,8 @@ extension Scheduler {
     /// Split in three functions that are not inlined, so that a task suspended in its job (100k sleeping
     /// tasks) holds only the small frames of the running part; recording the outcome allocates its frames
     /// when it comes. (One inlined function kept ~4 KB per task alive for the whole sleep.)
-    /// - Parameter announced: the start was logged already (an attempt held until its ready time).
-    func attempt(_ record: TaskRecord, control: AttemptControl, announced: Bool) async {
-        let outcome = await runJob(record, control: control, announced: announced)
+    func attempt(_ record: TaskRecord, control: AttemptControl) async {
+        let outcome = await runJob(record, control: control)
         defer { eventSink.yield(.attemptEnded(record.id)) }
         await recordOutcome(outcome, of: record, control: control)
     }
@@ -23,10 +22,10 @@ extension Scheduler {
     }
 
     @inline(never)
-    private func runJob(_ record: TaskRecord, control: AttemptControl, announced: Bool) async -> TaskOutcome {
+    private func runJob(_ record: TaskRecord, control: AttemptControl) async -> TaskOutcome {
         var logger = self.logger
         logger[metadataKey: "task"] = "\(record.id)"
-        if !announced { announceStart(of: record) }
+        announceStart(of: record)
         let context = JobContext(
             taskID: record.id, attempt: record.attempts, firstStartedAt: await firstStart(of: record),
             logger: logger, checkpoints: store)
@@ -69,6 +68,21 @@ extension Scheduler {
         control.resolve(.success(finished))
     }
 
+    /// Records the cancel of a held attempt (it has no task to cancel, and nothing left to do but wait).
+    func cancelHeld(_ id: TaskID, control: AttemptControl, reason: String) async {
+        defer { eventSink.yield(.attemptEnded(id)) }
+        let finished = await recordDurably(tasks: "\(id)") {
+            try await self.store.finish(id, outcome: .cancelled(reason: reason), at: self.now())
+        }
+        guard let finished else {
+            control.resolve(.failure(TaskStoreError(.storage, "the cancel of task \(id) could not be recorded")))
+            return
+        }
+        logger.info("finished", metadata: ["task": "\(id)", "state": "\(finished.state.rawValue)"])
+        await onFinished(finished)
+        control.resolve(.success(finished))
+    }
+
     /// Records the outcomes of held attempts of timed jobs whose time has come: each job's `output`, all of
     /// them in one write, without a task or a `run` per attempt.
     func recordHeld(_ attempts: ArraySlice<HeldAttempts.Attempt>) async {
@@ -85,10 +99,16 @@ extension Scheduler {
         let finished = await recordDurably(tasks: "\(attempts.first!.record.id)…\(attempts.last!.record.id)") {
             try await self.store.finish(claimedBatch: batch, at: self.now())
         }
-        for (index, (record, control)) in zip(attempts.indices, attempts) {
-            guard let finished, let task = finished[index - attempts.startIndex] else {
-                logger.error("the outcome was not recorded", metadata: ["task": "\(record.id)"])
+        guard let finished else {  // shutting down first: they stay running, and start-up requeues them
+            for (record, control) in attempts {
                 control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) could not be recorded")))
+            }
+            return
+        }
+        for (index, (record, control)) in zip(attempts.indices, attempts) {
+            guard let task = finished[index - attempts.startIndex] else {
+                logger.error("the store refused the outcome: the task changed meanwhile", metadata: ["task": "\(record.id)"])
+                control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) was refused")))
                 continue
             }
             logger.info("finished", metadata: ["task": "\(record.id)", "state": "\(task.state.rawValue)"])

@@ -149,8 +149,8 @@ public final class Scheduler: Service {
                 case .cancel(let id, let reason, let waiter):
                     if let control = running[id] {
                         control.requestCancel(reason: reason, waiter: waiter)
-                        // A held attempt runs now, cancelled: its job sees the cancel and ends.
-                        if let attempt = held.release(id) { startAttempts([attempt], announced: true, in: &group) }
+                        // A held attempt has no task to cancel: its cancel is recorded at once.
+                        if held.release(id) { group.addTask { await self.cancelHeld(id, control: control, reason: reason) } }
                     } else {
                         // Not running: nothing else can touch it meanwhile, since claims happen only here.
                         waiter.resume(with: await cancelWaiting(id, reason: reason))
@@ -190,7 +190,7 @@ public final class Scheduler: Service {
                 let started = await startQueuedTasks(slots: slots, holdingIn: &held, in: &group)
                 running.merge(started.controls) { _, new in new }
                 queueMayHaveMore = !started.queueExhausted
-                armTimer(&timer, for: held, at: Date(), full: released.count >= Self.releasedAtOnce)
+                armTimer(&timer, for: &held, at: Date(), full: released.count >= Self.releasedAtOnce)
             }
             timer?.task.cancel()
             group.cancelAll()  // only timers can be left
@@ -247,7 +247,7 @@ public final class Scheduler: Service {
                     attempts.append((record, control))
                 }
             }
-            startAttempts(attempts, announced: false, in: &group)
+            startAttempts(attempts, in: &group)
             if claimed.count < wanted { return (started, true) }
         }
         return (started, false)
@@ -258,14 +258,13 @@ public final class Scheduler: Service {
     /// Attempts run in groups of their own, `attemptsPerGroup` each: the Swift runtime removes a finished
     /// child from its group by walking the group's children, so one group of 100k attempts made every
     /// completion O(running) (1M sleeps took minutes). Small groups keep each walk short.
-    /// - Parameter announced: the start was logged already (when the attempt was held).
-    private func startAttempts(_ attempts: [HeldAttempts.Attempt], announced: Bool, in group: inout DiscardingTaskGroup) {
+    private func startAttempts(_ attempts: [HeldAttempts.Attempt], in group: inout DiscardingTaskGroup) {
         for start in stride(from: 0, to: attempts.count, by: Self.attemptsPerGroup) {
             let chunk = attempts[start..<min(start + Self.attemptsPerGroup, attempts.count)]
             group.addTask {
                 await withDiscardingTaskGroup { batch in
                     for (record, control) in chunk {
-                        batch.addTask { await self.attempt(record, control: control, announced: announced) }
+                        batch.addTask { await self.attempt(record, control: control) }
                     }
                 }
             }
@@ -292,13 +291,13 @@ public final class Scheduler: Service {
             let chunk = ready[start..<min(start + Self.attemptsPerGroup, ready.count)]
             group.addTask { await self.recordHeld(chunk) }
         }
-        armTimer(&timer, for: held, at: now, full: released.count >= Self.releasedAtOnce)
+        armTimer(&timer, for: &held, at: now, full: released.count >= Self.releasedAtOnce)
     }
 
     /// Arms the timer for the earliest held attempt, unless it is armed for that time or earlier already,
     /// or that time has come while released attempts are `full` (those ending release the next ones).
-    private func armTimer(_ timer: inout ArmedTimer?, for held: HeldAttempts, at now: Date, full: Bool) {
-        guard let next = held.nextReadyTime, next > now || !full else { return }
+    private func armTimer(_ timer: inout ArmedTimer?, for held: inout HeldAttempts, at now: Date, full: Bool) {
+        guard let next = held.nextReadyTime(), next > now || !full else { return }
         if let timer, timer.readyAt <= next { return }
         timer?.task.cancel()
         let delay = Seconds.duration(max(0, next.timeIntervalSinceNow))
