@@ -103,6 +103,23 @@ struct DurabilityCommandTests {
         }
     }
 
+    /// A sleeping task waits in the scheduler's timer heap; a cancel still reaches it, with its reason and
+    /// its attempt closed.
+    @Test func cancelStopsASleepingTask() async throws {
+        try await withDaemon(directory) { daemon in
+            _ = try await daemon.coroq("submit", "sleep", "3600")
+            _ = try await daemon.log.line(containing: "task=1", "started")
+            let cancel = try await daemon.coroq("cancel", "1", "--reason", "not needed", "--json")
+            let task = try jsonObject(cancel.stdout)
+            #expect(task["state"] as? String == "cancelled")
+            #expect((task["error"] as? [String: Any])?["message"] as? String == "not needed")
+            let detail = try jsonObject(try await daemon.coroq("show", "1", "--json").stdout)
+            let attempts = try #require(detail["attempts"] as? [[String: Any]])
+            #expect(attempts.map { $0["outcome"] as? String } == ["cancelled"])
+            #expect(try await daemon.coroq("wait", "1").exitCode == 2)
+        }
+    }
+
     @Test func cleanAndBackup() async throws {
         let backup = directory.file("copy.db")
         try await withDaemon(directory) { daemon in
