@@ -43,7 +43,8 @@ struct CrashRecoveryTests {
         }
         #expect(ids == Array(1...count))
         try await withDaemon(directory, arguments: ["--concurrency", "32"]) { daemon in
-            let wait = try await daemon.coroq("wait", "--all", "--json")
+            // Thousands of tasks, many of them processes: longer than one CLI call's usual bound.
+            let wait = try await daemon.coroq(["wait", "--all", "--json"], stdin: "", within: .seconds(150))
             #expect(wait.exitCode == 0, "\(wait.stderr)")
             // Callbacks of interrupted (no-repeat) tasks do not fire: they have no outcome yet.
             let final = try await daemon.coroq("status", "--json", "--limit", "\(count)")
