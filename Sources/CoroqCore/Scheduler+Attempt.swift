@@ -63,9 +63,18 @@ extension Scheduler {
             control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) could not be recorded")))
             return
         }
-        logger.info("finished", metadata: ["task": "\(record.id)", "state": "\(finished.state.rawValue)"])
+        logFinished(finished)
         await onFinished(finished)
         control.resolve(.success(finished))
+    }
+
+    /// Logs a task's outcome: a success at debug, anything else at info. At info, a line per success
+    /// would flood the journal of a busy daemon, and journald's rate limit (10,000 lines per 30 s by
+    /// default) would then drop the daemon's warnings with them; `coroq status` counts the successes.
+    func logFinished(_ task: TaskRecord) {
+        logger.log(level: task.state == .succeeded ? .debug : .info, "finished", metadata: [
+            "task": "\(task.id)", "state": "\(task.state.rawValue)",
+        ])
     }
 
     /// Records the cancel of a held attempt (it has no task to cancel, and nothing left to do but wait).
@@ -78,7 +87,7 @@ extension Scheduler {
             control.resolve(.failure(TaskStoreError(.storage, "the cancel of task \(id) could not be recorded")))
             return
         }
-        logger.info("finished", metadata: ["task": "\(id)", "state": "\(finished.state.rawValue)"])
+        logFinished(finished)
         await onFinished(finished)
         control.resolve(.success(finished))
     }
@@ -111,7 +120,7 @@ extension Scheduler {
                 control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) was refused")))
                 continue
             }
-            logger.info("finished", metadata: ["task": "\(record.id)", "state": "\(task.state.rawValue)"])
+            logFinished(task)
             await onFinished(task)
             control.resolve(.success(task))
         }

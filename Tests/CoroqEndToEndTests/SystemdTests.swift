@@ -91,7 +91,9 @@ struct SystemdTests {
         let exit = try await withDaemon(directory, environment: ["JOURNAL_STREAM": "8:12345"]) { daemon in
             _ = try await daemon.log.line(containing: "<5>coroqd 0.1.0 ready")
             _ = try await daemon.coroq("submit", "noop")
-            _ = try await daemon.log.line(containing: "<6>finished", "task=1")
+            _ = try await daemon.log.line(containing: "<7>finished", "task=1", "state=succeeded")  // debug
+            _ = try await daemon.coroq("submit", "exec", "--", "false")
+            _ = try await daemon.log.line(containing: "<6>finished", "task=2", "state=failed")
             let version = try await daemon.coroq("version")
             #expect(version.stdout == "coroq 0.1.0\ncoroqd 0.1.0\nprotocol 1\n")
         }
