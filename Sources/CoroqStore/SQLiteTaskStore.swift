@@ -103,16 +103,44 @@ public struct SQLiteTaskStore: TaskStore {
         claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date
     ) async throws -> [TaskRecord?] {
         let outcomes = try claimedBatch.map { try ClaimedOutcome($0.claimed, $0.outcome, at: now) }
+        let rows = JSONValue.array(outcomes.map(\.batchRow)).jsonText
         return try await batch.write { db in
-            try outcomes.map { outcome in
+            // Two statements for the whole batch: the tasks still running as claimed, then their attempts.
+            let recorded = Set(try Int64.fetchAll(db.cachedStatement(sql: Self.recordBatchOutcomes),
+                                                  arguments: [now.timeIntervalSince1970, rows]))
+            let closed = JSONValue.array(outcomes.filter { recorded.contains($0.claimed.id.rawValue) }.map(\.batchRow))
+            try db.cachedStatement(sql: Self.closeBatchAttempts).execute(arguments: [now.timeIntervalSince1970, closed.jsonText])
+            return try outcomes.map { outcome in
+                if recorded.contains(outcome.claimed.id.rawValue) { return outcome.finished }
                 do {
-                    return try outcome.record(at: now, in: db)
+                    // Changed since it was claimed: the reading path tells what stands in the way.
+                    return try Self.finish(outcome.claimed.id, outcome: outcome.outcome, at: now, in: db)
                 } catch is TaskTransitionError {
                     return nil  // refused before anything of it was written
                 }
             }
         }
     }
+
+    /// `recordOutcome` for a batch given as a JSON array of `ClaimedOutcome.batchRow`s; returns the ids of
+    /// the tasks it recorded.
+    private static let recordBatchOutcomes = """
+        UPDATE tasks SET state = batch.state, result = batch.result, error = batch.error, finished_at = ?1,
+            on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
+        FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempts, value ->> 2 AS state, value ->> 3 AS result,
+                     value ->> 4 AS error
+              FROM json_each(?2)) AS batch
+        WHERE tasks.id = batch.id AND tasks.state = 'running' AND tasks.attempts = batch.attempts
+        RETURNING tasks.id
+        """
+
+    /// `closeAttempt` for a batch of `ClaimedOutcome.batchRow`s.
+    private static let closeBatchAttempts = """
+        UPDATE attempts SET finished_at = ?1, outcome = batch.outcome, error = batch.error
+        FROM (SELECT value ->> 0 AS id, value ->> 1 AS number, value ->> 4 AS error, value ->> 5 AS outcome
+              FROM json_each(?2)) AS batch
+        WHERE attempts.task_id = batch.id AND attempts.number = batch.number AND attempts.finished_at IS NULL
+        """
 
     /// An attempt's outcome, decided and encoded off the writer's queue.
     private struct ClaimedOutcome: Sendable {
@@ -128,6 +156,15 @@ public struct SQLiteTaskStore: TaskStore {
             finished = try claimed.finishing(outcome, at: now)
             result = try finished.result?.storedText()
             error = try finished.error?.storedText()
+        }
+
+        /// [id, attempt, state, result, error, attempt outcome]: one element of a batch's JSON array.
+        var batchRow: JSONValue {
+            .array([
+                .int(claimed.id.rawValue), .int(Int64(claimed.attempts)), .string(finished.state.rawValue),
+                result.map(JSONValue.string) ?? .null, error.map(JSONValue.string) ?? .null,
+                .string(AttemptOutcome(outcome).rawValue),
+            ])
         }
 
         /// The attempt that just ended, still running as claimed: written without reading the task first
