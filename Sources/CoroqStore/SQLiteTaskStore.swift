@@ -78,12 +78,12 @@ public struct SQLiteTaskStore: TaskStore {
                 """), arguments: [now.timeIntervalSince1970, limit]).map(StoredTaskRow.init(row:)).reduce(into: []) { $0.append($1) }
             guard !rows.isEmpty else { return rows }
             let boot = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM boots")) ?? 0
-            let openAttempt = try db.cachedStatement(sql: """
-                INSERT INTO attempts (task_id, number, boot_id, started_at) VALUES (?, ?, ?, ?)
-                """)
-            for row in rows {
-                try openAttempt.execute(arguments: [row.id, row.attempts, boot, now.timeIntervalSince1970])
-            }
+            // One statement opens every claimed task's attempt (a statement each was measurable at 100k).
+            let ids = "[" + rows.map { String($0.id) }.joined(separator: ",") + "]"
+            try db.cachedStatement(sql: """
+                INSERT INTO attempts (task_id, number, boot_id, started_at)
+                SELECT id, attempts, ?, ? FROM tasks WHERE id IN (SELECT value FROM json_each(?))
+                """).execute(arguments: [boot, now.timeIntervalSince1970, ids])
             return rows
         }
         // Decoded here, off the writer's queue (arguments are JSON text).
