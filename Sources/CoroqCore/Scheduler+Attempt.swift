@@ -10,7 +10,6 @@ extension Scheduler {
     /// when it comes. (One inlined function kept ~4 KB per task alive for the whole sleep.)
     func attempt(_ record: TaskRecord, control: AttemptControl) async {
         let outcome = await runJob(record, control: control)
-        defer { eventSink.yield(.attemptEnded(record.id)) }
         await recordOutcome(outcome, of: record, control: control)
     }
 
@@ -53,19 +52,46 @@ extension Scheduler {
                 }
             }
             control.resolve(.failure(TaskStoreError(.storage, "coroqd is shutting down; task \(record.id) goes back to the queue")))
+            eventSink.yield(.attemptsEnded([record.id]))
             return
         }
-        let final = outcome
-        let finished = await recordDurably(tasks: "\(record.id)") {
-            try await self.store.finish(claimed: record, outcome: final, at: self.now())
+        await self.record([(record, outcome, control)])
+    }
+
+    /// Records outcomes: queues them, and unless enough attempts are writing, writes them and every outcome that
+    /// arrives meanwhile, `attemptsPerGroup` to a write (`TaskStore.finish(claimedBatch:)`); then logs them,
+    /// fires the done-callbacks, answers cancels, and tells the loop that the attempts ended.
+    func record(_ items: [OutcomeQueue.Item]) async {
+        guard outcomes.add(items) else { return }  // the writers take them
+        while true {
+            let batch = outcomes.next(limit: Self.attemptsPerGroup)
+            if batch.isEmpty { return }
+            await write(batch)
         }
-        guard let finished else {
-            control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) could not be recorded")))
+    }
+
+    private func write(_ batch: [OutcomeQueue.Item]) async {
+        defer { eventSink.yield(.attemptsEnded(batch.map(\.record.id))) }
+        let rows = batch.map { (claimed: $0.record, outcome: $0.outcome) }
+        let finished = await recordDurably(tasks: "\(batch.map(\.record.id.description).joined(separator: ","))") {
+            try await self.store.finish(claimedBatch: rows, at: self.now())
+        }
+        guard let finished else {  // shutting down first: they stay running, and start-up requeues them
+            for item in batch {
+                item.control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(item.record.id) could not be recorded")))
+            }
             return
         }
-        logFinished(finished)
-        await onFinished(finished)
-        control.resolve(.success(finished))
+        for (item, task) in zip(batch, finished) {
+            guard let task else {
+                logger.error("the store refused the outcome: the task changed meanwhile", metadata: ["task": "\(item.record.id)"])
+                item.control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(item.record.id) was refused")))
+                continue
+            }
+            logFinished(task)
+            await onFinished(task)
+            item.control.resolve(.success(task))
+        }
     }
 
     /// Logs a task's outcome: a success at debug, anything else at info. At info, a line per success
@@ -79,7 +105,7 @@ extension Scheduler {
 
     /// Records the cancel of a held attempt (it has no task to cancel, and nothing left to do but wait).
     func cancelHeld(_ id: TaskID, control: AttemptControl, reason: String) async {
-        defer { eventSink.yield(.attemptEnded(id)) }
+        defer { eventSink.yield(.attemptsEnded([id])) }
         let finished = await recordDurably(tasks: "\(id)") {
             try await self.store.finish(id, outcome: .cancelled(reason: reason), at: self.now())
         }
@@ -92,38 +118,18 @@ extension Scheduler {
         control.resolve(.success(finished))
     }
 
-    /// Records the outcomes of held attempts of timed jobs whose time has come: each job's `output`, all of
-    /// them in one write, without a task or a `run` per attempt.
+    /// Records the outcomes of held attempts of timed jobs whose time has come: each job's `output`, without
+    /// a task or a `run` per attempt.
     func recordHeld(_ attempts: ArraySlice<HeldAttempts.Attempt>) async {
-        defer { eventSink.yield(.heldAttemptsEnded(attempts.map(\.record.id))) }
-        var outcomes: [(claimed: TaskRecord, outcome: TaskOutcome)] = []
-        outcomes.reserveCapacity(attempts.count)
-        for (record, _) in attempts {
+        var items: [OutcomeQueue.Item] = []
+        items.reserveCapacity(attempts.count)
+        for (record, control) in attempts {
             let outcome = await Self.decideOutcome {
                 try self.registry.timedOutput(job: record.job, arguments: record.arguments)
             }
-            outcomes.append((record, outcome))
+            items.append((record, outcome, control))
         }
-        let batch = outcomes
-        let finished = await recordDurably(tasks: "\(attempts.first!.record.id)…\(attempts.last!.record.id)") {
-            try await self.store.finish(claimedBatch: batch, at: self.now())
-        }
-        guard let finished else {  // shutting down first: they stay running, and start-up requeues them
-            for (record, control) in attempts {
-                control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) could not be recorded")))
-            }
-            return
-        }
-        for (index, (record, control)) in zip(attempts.indices, attempts) {
-            guard let task = finished[index - attempts.startIndex] else {
-                logger.error("the store refused the outcome: the task changed meanwhile", metadata: ["task": "\(record.id)"])
-                control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(record.id) was refused")))
-                continue
-            }
-            logFinished(task)
-            await onFinished(task)
-            control.resolve(.success(task))
-        }
+        await record(items)
     }
 
     /// When the task's first attempt started: this attempt's start for a first attempt (no read), else

@@ -34,9 +34,8 @@ public final class Scheduler: Service {
 
     enum Event: Sendable {
         case wake
-        case attemptEnded(TaskID)
-        /// Held attempts whose outcomes were recorded together (`recordHeld`).
-        case heldAttemptsEnded([TaskID])
+        /// Attempts whose outcomes are recorded (or that ended without one: cut off by shutdown).
+        case attemptsEnded([TaskID])
         case drain
         case drainDeadline
         case cancel(TaskID, reason: String, CheckedContinuation<TaskRecord, any Error>)
@@ -57,6 +56,8 @@ public final class Scheduler: Service {
     let logger: Logger
     let now: @Sendable () -> Date
     let onFinished: @Sendable (TaskRecord) async -> Void
+    /// Outcomes waiting for their write (`record`).
+    let outcomes = OutcomeQueue()
     private let events: AsyncStream<Event>
     let eventSink: AsyncStream<Event>.Continuation
     /// Set while a `.wake` is in the stream, so a burst of submits costs one claim, not one each.
@@ -138,14 +139,13 @@ public final class Scheduler: Service {
                 case .wake:
                     wakePending.store(false, ordering: .releasing)
                     queueMayHaveMore = true
-                case .attemptEnded(let id):
-                    running[id] = nil
-                case .heldAttemptsEnded(let ids):
+                case .attemptsEnded(let ids):
+                    var releasedEnded = false
                     for id in ids {
                         running[id] = nil
-                        released.remove(id)
+                        releasedEnded = released.remove(id) != nil || releasedEnded
                     }
-                    release(from: &held, released: &released, timer: &timer, in: &group)
+                    if releasedEnded { release(from: &held, released: &released, timer: &timer, in: &group) }
                 case .cancel(let id, let reason, let waiter):
                     if let control = running[id] {
                         control.requestCancel(reason: reason, waiter: waiter)
@@ -203,7 +203,7 @@ public final class Scheduler: Service {
                 waiter.resume(throwing: TaskStoreError(.storage, "coroqd is shutting down; task \(id) was not cancelled"))
             case .ping(let waiter):
                 waiter.resume(returning: false)
-            case .wake, .attemptEnded, .heldAttemptsEnded, .drain, .drainDeadline, .heldAttemptsReady:
+            case .wake, .attemptsEnded, .drain, .drainDeadline, .heldAttemptsReady:
                 break
             }
         }

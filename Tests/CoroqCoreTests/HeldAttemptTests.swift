@@ -57,7 +57,8 @@ struct HeldAttemptTests {
     @Test func aWaitFinishesAtItsTimeWithoutRunning() async throws {
         let scheduler = makeScheduler()
         // More than `Scheduler.releasedAtOnce` come due together: the rest start as the first ones end.
-        let durations = (0..<6000).map { $0 < 5000 ? 0.2 : 0.3 }
+        // Long enough that a claim delayed by a loaded machine still finds them with time to wait.
+        let durations = (0..<6000).map { $0 < 5000 ? 1.0 : 1.2 }
         _ = try await store.submit(waits(durations), at: Date())
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await scheduler.run() }
@@ -78,7 +79,7 @@ struct HeldAttemptTests {
     /// checkpoints goes through `run` (its job may time itself by them).
     @Test func aRetriedWaitIsHeldUntilItsFirstDeadline() async throws {
         let firstStart = Date()
-        _ = try await store.submit(waits([0.4, 0.4]), at: firstStart)
+        _ = try await store.submit(waits([1.5, 1.5]), at: firstStart)
         _ = try await store.claim(limit: 2, at: firstStart)
         _ = try await store.checkpoint(TaskID(2), key: "deadline", proposed: .double(0))
         _ = try await store.startBoot(at: Date())  // a restart: both back in the queue, attempt 1 cut off
@@ -88,7 +89,7 @@ struct HeldAttemptTests {
             let finished = await completions.next(2).sorted { $0.id < $1.id }
             #expect(finished.map(\.state) == [.succeeded, .succeeded])
             #expect(finished.map(\.attempts) == [2, 2])
-            #expect(finished[0].finishedAt!.timeIntervalSince(firstStart) >= 0.4 - 0.001)
+            #expect(finished[0].finishedAt!.timeIntervalSince(firstStart) >= 1.5 - 0.001)
             group.cancelAll()
         }
         #expect(runs.count.withLock { $0 } == 1, "only the task with a checkpoint ran")
