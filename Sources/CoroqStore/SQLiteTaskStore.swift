@@ -55,17 +55,24 @@ public struct SQLiteTaskStore: TaskStore {
     }
 
     public func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord] {
-        let encoded = try tasks.map { ($0, try $0.arguments.storedText()) }
-        return try await batch.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO tasks (job, arguments, state, on_done, repeatable, created_at) VALUES (?, ?, 'queued', ?, ?, ?)
-                """)
-            return try encoded.map { task, arguments in
-                try insert.execute(arguments: [task.job, arguments, task.onDone, task.repeatable, now.timeIntervalSince1970])
-                return TaskRecord(
-                    id: TaskID(db.lastInsertedRowID), job: task.job, arguments: task.arguments, state: .queued,
-                    onDone: task.onDone, repeatable: task.repeatable, createdAt: now)
-            }
+        // One statement for the whole batch (a statement per task was measurable at 100k): the tasks as a
+        // JSON array of [job, arguments, on_done, repeatable], inserted in order.
+        let rows = JSONValue.array(try tasks.map { task in
+            .array([.string(task.job), .string(try task.arguments.storedText()),
+                    task.onDone.map(JSONValue.string) ?? .null, .bool(task.repeatable)])
+        }).jsonText
+        let ids = try await batch.write { db in
+            try Int64.fetchAll(db.cachedStatement(sql: """
+                INSERT INTO tasks (job, arguments, state, on_done, repeatable, created_at)
+                SELECT value ->> 0, value ->> 1, 'queued', value ->> 2, value ->> 3, ? FROM json_each(?) ORDER BY key
+                RETURNING id
+                """), arguments: [now.timeIntervalSince1970, rows])
+        }
+        // AUTOINCREMENT ids rise in the order of insertion, whatever order RETURNING gives them in.
+        return zip(ids.sorted(), tasks).map { id, task in
+            TaskRecord(
+                id: TaskID(id), job: task.job, arguments: task.arguments, state: .queued,
+                onDone: task.onDone, repeatable: task.repeatable, createdAt: now)
         }
     }
 
