@@ -11,8 +11,14 @@ public struct JobContext: Sendable {
     /// When the task's first attempt started (recorded durably when it was claimed, so a job can derive a
     /// deadline from it without writing one).
     public let firstStartedAt: Date
-    /// A logger carrying the task id.
-    public let logger: Logger
+    /// A logger carrying the task id (made when asked for: most jobs never log, and setting the metadata
+    /// per attempt showed in the profile).
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "task"] = "\(taskID)"
+        return logger
+    }
+    private let baseLogger: Logger
     private let checkpoints: any CheckpointStore
 
     public init(
@@ -21,7 +27,7 @@ public struct JobContext: Sendable {
         self.taskID = taskID
         self.attempt = attempt
         self.firstStartedAt = firstStartedAt
-        self.logger = logger
+        baseLogger = logger
         self.checkpoints = checkpoints
     }
 

@@ -22,8 +22,6 @@ extension Scheduler {
 
     @inline(never)
     private func runJob(_ record: TaskRecord, control: AttemptControl) async -> TaskOutcome {
-        var logger = self.logger
-        logger[metadataKey: "task"] = "\(record.id)"
         announceStart(of: record)
         let context = JobContext(
             taskID: record.id, attempt: record.attempts, firstStartedAt: await firstStart(of: record),
