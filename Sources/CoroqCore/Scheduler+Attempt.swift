@@ -56,13 +56,16 @@ extension Scheduler {
         await self.record([(record, outcome, control)])
     }
 
-    /// Records outcomes: queues them, and unless enough attempts are writing, writes them and every outcome that
-    /// arrives meanwhile, `attemptsPerGroup` to a write (`TaskStore.finish(claimedBatch:)`); then logs them,
-    /// fires the done-callbacks, answers cancels, and tells the loop that the attempts ended.
+    /// Most outcomes in one write.
+    static let outcomesPerWrite = 256
+
+    /// Records outcomes: queues them, and unless enough attempts are writing, writes them and every outcome
+    /// that arrives meanwhile, `outcomesPerWrite` to a write (`TaskStore.finish(claimedBatch:)`); then logs
+    /// them, fires the done-callbacks, answers cancels, and tells the loop that the attempts ended.
     func record(_ items: [OutcomeQueue.Item]) async {
         guard outcomes.add(items) else { return }  // the writers take them
         while true {
-            let batch = outcomes.next(limit: Self.attemptsPerGroup)
+            let batch = outcomes.next(limit: Self.outcomesPerWrite)
             if batch.isEmpty { return }
             await write(batch)
         }

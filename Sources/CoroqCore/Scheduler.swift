@@ -276,9 +276,9 @@ public final class Scheduler: Service {
     /// at once they would cost as much memory as the suspended tasks that holding them saved.
     static let releasedAtOnce = 1024
 
-    /// Records the outcomes of the held attempts whose time has come (`recordHeld`, a task and a write per
-    /// `attemptsPerGroup`), as many as `releasedAtOnce` allows beside those in `released` (released earlier,
-    /// not recorded yet); then arms the timer for the next one still to come. Ready attempts left over are
+    /// Records the outcomes of the held attempts whose time has come (`recordHeld`: a task per
+    /// `attemptsPerGroup` computes their outputs and queues them for the outcome writers), as many as
+    /// `releasedAtOnce` allows beside those in `released` (released earlier, not recorded yet); then arms the timer for the next one still to come. Ready attempts left over are
     /// released as the earlier ones are recorded.
     private func release(
         from held: inout HeldAttempts, released: inout Set<TaskID>, timer: inout ArmedTimer?,

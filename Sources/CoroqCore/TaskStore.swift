@@ -21,7 +21,7 @@ public protocol TaskStore: CheckpointStore {
     func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
 
     /// `finish` for the attempt that just ended, given the task as it was claimed: a store may then write
-    /// the outcome without reading the task first (the scheduler's hot path). Same result and errors.
+    /// the outcome without reading the task first. Same result and errors.
     func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
 
     /// `finish(claimed:outcome:at:)` for many attempts, in one transaction. A task whose state does not

@@ -103,28 +103,33 @@ public struct SQLiteTaskStore: TaskStore {
 
     public func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
         let outcome = try ClaimedOutcome(claimed, outcome, at: now)
-        return try await batch.write { db in try outcome.record(at: now, in: db) }
+        return try await batch.write { db in try Self.record([outcome], at: now, in: db)[0].get() }
     }
 
     public func finish(
         claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date
     ) async throws -> [TaskRecord?] {
         let outcomes = try claimedBatch.map { try ClaimedOutcome($0.claimed, $0.outcome, at: now) }
+        return try await batch.write { db in try Self.record(outcomes, at: now, in: db).map { try? $0.get() } }
+    }
+
+    /// Records claimed attempts' outcomes: two statements for all the tasks still running as claimed (the
+    /// tasks, then their attempts); a task changed since its claim goes through the reading path, and its
+    /// refusal (written before anything of it) is its result.
+    private static func record(
+        _ outcomes: [ClaimedOutcome], at now: Date, in db: Database
+    ) throws -> [Result<TaskRecord, TaskTransitionError>] {
         let rows = JSONValue.array(outcomes.map(\.batchRow)).jsonText
-        return try await batch.write { db in
-            // Two statements for the whole batch: the tasks still running as claimed, then their attempts.
-            let recorded = Set(try Int64.fetchAll(db.cachedStatement(sql: Self.recordBatchOutcomes),
-                                                  arguments: [now.timeIntervalSince1970, rows]))
-            let closed = JSONValue.array(outcomes.filter { recorded.contains($0.claimed.id.rawValue) }.map(\.batchRow))
-            try db.cachedStatement(sql: Self.closeBatchAttempts).execute(arguments: [now.timeIntervalSince1970, closed.jsonText])
-            return try outcomes.map { outcome in
-                if recorded.contains(outcome.claimed.id.rawValue) { return outcome.finished }
-                do {
-                    // Changed since it was claimed: the reading path tells what stands in the way.
-                    return try Self.finish(outcome.claimed.id, outcome: outcome.outcome, at: now, in: db)
-                } catch is TaskTransitionError {
-                    return nil  // refused before anything of it was written
-                }
+        let recorded = Set(try Int64.fetchAll(db.cachedStatement(sql: recordBatchOutcomes),
+                                              arguments: [now.timeIntervalSince1970, rows]))
+        let closed = JSONValue.array(outcomes.filter { recorded.contains($0.claimed.id.rawValue) }.map(\.batchRow))
+        try db.cachedStatement(sql: closeBatchAttempts).execute(arguments: [now.timeIntervalSince1970, closed.jsonText])
+        return try outcomes.map { outcome in
+            if recorded.contains(outcome.claimed.id.rawValue) { return .success(outcome.finished) }
+            do {
+                return .success(try finish(outcome.claimed.id, outcome: outcome.outcome, at: now, in: db))
+            } catch let refusal as TaskTransitionError {
+                return .failure(refusal)
             }
         }
     }
@@ -173,24 +178,9 @@ public struct SQLiteTaskStore: TaskStore {
                 .string(AttemptOutcome(outcome).rawValue),
             ])
         }
-
-        /// The attempt that just ended, still running as claimed: written without reading the task first
-        /// (else through the reading path, which tells what stands in the way).
-        func record(at now: Date, in db: Database) throws -> TaskRecord {
-            try db.cachedStatement(sql: SQLiteTaskStore.recordOutcome).execute(arguments: [
-                finished.state.rawValue, result, error, now.timeIntervalSince1970,
-                claimed.id.rawValue, TaskState.running.rawValue, claimed.attempts,
-            ])
-            guard db.changesCount == 1 else {
-                return try SQLiteTaskStore.finish(claimed.id, outcome: outcome, at: now, in: db)
-            }
-            try SQLiteTaskStore.closeAttempt(of: claimed, as: AttemptOutcome(outcome), error: finished.error, at: now, in: db)
-            return finished
-        }
     }
 
-    /// Records an outcome on a task still in the state (and attempt) it was read in; one statement for both
-    /// paths of `finish`.
+    /// Records an outcome on a task still in the state (and attempt) it was read in (`finish` of a task by id).
     private static let recordOutcome = """
         UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
             on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
