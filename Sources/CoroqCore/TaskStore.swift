@@ -85,6 +85,8 @@ public struct TaskStoreError: Error, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case notFound = "not_found"
         case storage = "storage"
+        /// The daemon is stopping: the request was not carried out (nothing failed; ask again after the restart).
+        case shuttingDown = "shutting_down"
     }
 
     public let code: Code
