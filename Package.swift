@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module arrows point down only (docs/ARCHITECTURE.md):
-//   coroqd → CoroqServer → CoroqStore, CoroqJobs, CoroqProtocol → CoroqCore → CoroqJSON
+//   coroqd → CoroqServer → CoroqRuntime, CoroqStore, CoroqJobs, CoroqProtocol → CoroqCore → CoroqJSON
 //   coroq  → CoroqClient → CoroqProtocol → CoroqJSON
 // CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does.
 let package = Package(
@@ -37,8 +37,17 @@ let package = Package(
             dependencies: [
                 "CoroqJSON",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        // The executor of the core's scheduler: performs its actions (store writes, attempts as child
+        // tasks, the one timer) as a swift-service-lifecycle Service.
+        .target(
+            name: "CoroqRuntime",
+            dependencies: [
+                "CoroqCore", "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
@@ -65,7 +74,7 @@ let package = Package(
         .target(
             name: "CoroqServer",
             dependencies: [
-                "CoroqCore", "CoroqStore", "CoroqJobs", "CoroqProtocol",
+                "CoroqCore", "CoroqRuntime", "CoroqStore", "CoroqJobs", "CoroqProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,7 +118,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoroqJSONTests", dependencies: ["CoroqJSON"]),
-        .testTarget(name: "CoroqCoreTests", dependencies: ["CoroqCore"]),
+        .testTarget(name: "CoroqCoreTests", dependencies: ["CoroqCore", "CoroqJSON"]),
+        .testTarget(
+            name: "CoroqRuntimeTests",
+            dependencies: [
+                "CoroqRuntime", "CoroqCore", "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "CoroqStoreTests",
             dependencies: ["CoroqStore", "CoroqCore", .product(name: "GRDB", package: "GRDB.swift")]

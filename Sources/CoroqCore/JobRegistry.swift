@@ -34,17 +34,17 @@ public struct JobRegistry: Sendable {
 
     /// For a `TimedJob`: when an attempt of a task that first started at `firstStartedAt` has nothing left
     /// to wait for. Nil for other jobs, and for arguments that do not decode (`run` reports those).
-    func readyTime(job: String, arguments: JSONValue, firstStartedAt: Date) -> Date? {
+    package func readyTime(job: String, arguments: JSONValue, firstStartedAt: Date) -> Date? {
         jobs[job]?.timed?.readyTime(arguments, firstStartedAt)
     }
 
     /// Whether `job` is a `TimedJob`.
-    func isTimed(job: String) -> Bool {
+    package func isTimed(job: String) -> Bool {
         jobs[job]?.timed != nil
     }
 
     /// For a `TimedJob`: the result of an attempt that waited until its ready time, as JSON.
-    func timedOutput(job: String, arguments: JSONValue) throws -> JSONValue {
+    package func timedOutput(job: String, arguments: JSONValue) throws -> JSONValue {
         guard let timed = jobs[job]?.timed else {
             throw TaskError(code: "unknown_job", message: "no timed job named '\(job)' is registered in this daemon")
         }
@@ -52,7 +52,7 @@ public struct JobRegistry: Sendable {
     }
 
     /// Runs one attempt of `job` and returns its result as JSON.
-    func run(job: String, arguments: JSONValue, context: JobContext) async throws -> JSONValue {
+    package func run(job: String, arguments: JSONValue, context: JobContext) async throws -> JSONValue {
         guard let registered = jobs[job] else {
             throw TaskError(code: "unknown_job", message: "no job named '\(job)' is registered in this daemon")
         }

@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqRuntime
 import CoroqJSON
 import Logging
 import ServiceLifecycle
@@ -36,7 +37,7 @@ struct ConfigReloadService: Service {
         var now = running
         var changed: [String] = []
         var file = file
-        file.concurrency = file.concurrency ?? Scheduler.Configuration().concurrencyLimit
+        file.concurrency = file.concurrency ?? SchedulerConfiguration().concurrencyLimit
         file.retention = file.retention ?? 7 * 86400
         file.logLevel = file.logLevel ?? "info"
         if !fromFlags.contains("concurrency"), let limit = file.concurrency, limit != running.concurrency {

@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqRuntime
 import CoroqJSON
 import CoroqJobs
 import CoroqProtocol

@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqRuntime
 import CoroqProtocol
 import CoroqStore
 import Foundation
@@ -13,7 +14,7 @@ public struct DaemonConfiguration: Sendable {
     /// Where per-task output logs go (`<logDirectory>/<task id>.log`).
     public var logDirectory: String
     /// Concurrency and shutdown drain.
-    public var scheduler: Scheduler.Configuration
+    public var scheduler: SchedulerConfiguration
     /// Longest request line accepted, in bytes.
     public var maximumFrameLength: Int
     /// SQLite's `synchronous` level (what a commit survives).
@@ -42,7 +43,7 @@ public struct DaemonConfiguration: Sendable {
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,
-        scheduler: Scheduler.Configuration = Scheduler.Configuration(),
+        scheduler: SchedulerConfiguration = SchedulerConfiguration(),
         maximumFrameLength: Int = 16 * 1024 * 1024, synchronous: SQLiteTaskStore.Synchronous = .normal,
         busyTimeout: Duration = .seconds(5), retention: Duration = .seconds(7 * 86400),
         activatedSocket: Int32? = nil, notifySocket: String? = nil, watchdogInterval: Duration? = nil

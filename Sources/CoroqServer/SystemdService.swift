@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqRuntime
 import Logging
 import ServiceLifecycle
 

@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqRuntime
 import CoroqJobs
 import CoroqProtocol
 import Foundation

@@ -113,7 +113,7 @@ struct Coroqd: AsyncParsableCommand {
         var configuration = DaemonConfiguration(
             socketPath: SocketLocation.resolve(explicit: settings.socket, environment: environment),
             databasePath: settings.database ?? DaemonConfiguration.defaultDatabasePath(environment: environment),
-            scheduler: Scheduler.Configuration(
+            scheduler: SchedulerConfiguration(
                 concurrencyLimit: settings.concurrency ?? 100_000, shutdownGrace: Seconds.duration(settings.shutdownGrace ?? 5)),
             maximumFrameLength: settings.maxFrameBytes ?? 16 * 1024 * 1024, synchronous: settings.synchronous ?? .normal,
             busyTimeout: Seconds.duration(settings.busyTimeout ?? 5), retention: Seconds.duration(settings.retention ?? 7 * 86400),

@@ -1,3 +1,4 @@
+import CoroqCore
 import DequeModule
 import Synchronization
 

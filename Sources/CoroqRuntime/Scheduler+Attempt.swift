@@ -1,3 +1,4 @@
+import CoroqCore
 import CoroqJSON
 import Foundation
 import Logging
@@ -26,7 +27,7 @@ extension Scheduler {
         let context = JobContext(
             taskID: record.id, attempt: record.attempts, firstStartedAt: await firstStart(of: record),
             logger: logger, checkpoints: store)
-        return await Self.decideOutcome {
+        return await TaskOutcome.deciding {
             try await control.run {
                 try await self.registry.run(job: record.job, arguments: record.arguments, context: context)
             }
@@ -41,16 +42,11 @@ extension Scheduler {
         } else if Task.isCancelled, case .failed = outcome {
             // Cut off by shutdown (a cancelled subprocess reports SIGKILL, a sleep throws): not the task's
             // own failure. It runs again after the restart.
-            if let cut = await recordDurably(tasks: "\(record.id)", { try await self.store.cutOff([record.id], at: self.now()) }) {
-                if cut.first?.state == .interrupted {
-                    logger.warning("interrupted by shutdown; it must not run twice: coroq retry or coroq cancel",
-                                   metadata: ["task": "\(record.id)"])
-                } else {
-                    logger.info("interrupted by shutdown, back in the queue", metadata: ["task": "\(record.id)"])
-                }
+            if let cut = await recordDurably(tasks: "\(record.id)", { try await self.store.cutOff([record.id], at: self.clock.now()) }) {
+                logCutOff(cut)
             }
-            control.resolve(.failure(TaskStoreError(.storage, "coroqd is shutting down; task \(record.id) goes back to the queue")))
-            eventSink.yield(.attemptsEnded([record.id]))
+            control.resolve(.failure(Self.stopping("task \(record.id) goes back to the queue")))
+            inputSink.yield(.event(.attemptsEnded([record.id])))
             return
         }
         await self.record([(record, outcome, control)])
@@ -72,14 +68,14 @@ extension Scheduler {
     }
 
     private func write(_ batch: [OutcomeQueue.Item]) async {
-        defer { eventSink.yield(.attemptsEnded(batch.map(\.record.id))) }
+        defer { inputSink.yield(.event(.attemptsEnded(batch.map(\.record.id)))) }
         let rows = batch.map { (claimed: $0.record, outcome: $0.outcome) }
         let finished = await recordDurably(tasks: "\(batch.map(\.record.id.description).joined(separator: ","))") {
-            try await self.store.finish(claimedBatch: rows, at: self.now())
+            try await self.store.finish(claimedBatch: rows, at: self.clock.now())
         }
         guard let finished else {  // shutting down first: they stay running, and start-up requeues them
             for item in batch {
-                item.control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(item.record.id) could not be recorded")))
+                item.control.resolve(.failure(Self.stopping("task \(item.record.id) runs again after the restart")))
             }
             return
         }
@@ -106,9 +102,9 @@ extension Scheduler {
 
     /// Records the cancel of a held attempt (it has no task to cancel, and nothing left to do but wait).
     func cancelHeld(_ id: TaskID, control: AttemptControl, reason: String) async {
-        defer { eventSink.yield(.attemptsEnded([id])) }
+        defer { inputSink.yield(.event(.attemptsEnded([id]))) }
         let finished = await recordDurably(tasks: "\(id)") {
-            try await self.store.finish(id, outcome: .cancelled(reason: reason), at: self.now())
+            try await self.store.finish(id, outcome: .cancelled(reason: reason), at: self.clock.now())
         }
         guard let finished else {
             control.resolve(.failure(TaskStoreError(.storage, "the cancel of task \(id) could not be recorded")))
@@ -121,11 +117,11 @@ extension Scheduler {
 
     /// Records the outcomes of held attempts of timed jobs whose time has come: each job's `output`, without
     /// a task or a `run` per attempt.
-    func recordHeld(_ attempts: ArraySlice<HeldAttempts.Attempt>) async {
+    func recordHeld(_ attempts: ArraySlice<(TaskRecord, AttemptControl)>) async {
         var items: [OutcomeQueue.Item] = []
         items.reserveCapacity(attempts.count)
         for (record, control) in attempts {
-            let outcome = await Self.decideOutcome {
+            let outcome = await TaskOutcome.deciding {
                 try self.registry.timedOutput(job: record.job, arguments: record.arguments)
             }
             items.append((record, outcome, control))
@@ -136,7 +132,7 @@ extension Scheduler {
     /// When the task's first attempt started: this attempt's start for a first attempt (no read), else
     /// the attempt history's first entry.
     private func firstStart(of record: TaskRecord) async -> Date {
-        let thisStart = record.startedAt ?? now()
+        let thisStart = record.startedAt ?? clock.now()
         guard record.attempts > 1 else { return thisStart }
         return (try? await store.attempts(of: record.id).first?.startedAt) ?? thisStart
     }
@@ -164,26 +160,13 @@ extension Scheduler {
                 ])
             }
             do {
-                try await Task.sleep(for: delay)
+                try await clock.sleep(until: clock.now().addingTimeInterval(Seconds.of(delay)))
             } catch {
                 logger.warning("shutting down before the outcome was recorded; the task runs again after the restart",
                                metadata: ["task": "\(tasks())"])
                 return nil
             }
             delay = min(delay * 2, configuration.retryDelayAfterStoreError * 5)
-        }
-    }
-
-    /// Pure: what an attempt's return or throw means for the task.
-    static func decideOutcome(_ body: () async throws -> JSONValue) async -> TaskOutcome {
-        do {
-            return .succeeded(try await body())
-        } catch let error as TaskError {
-            return .failed(error)
-        } catch is CancellationError {
-            return .failed(TaskError(code: "interrupted", message: "the attempt was cancelled"))
-        } catch {
-            return .failed(TaskError(code: "job_error", message: String(describing: error)))
         }
     }
 

@@ -3,16 +3,12 @@ import HeapModule
 
 /// Attempts of timed jobs (`TimedJob`) waiting for their ready time, earliest first.
 ///
-/// What a sleeping task costs instead of a suspended coroutine: its record and its control in a heap entry,
-/// and its id in a set. An attempt taken out early (a cancel) leaves only the set; its heap entry is
-/// skipped when it comes up.
-struct HeldAttempts {
-    typealias Attempt = (record: TaskRecord, control: AttemptControl)
-
+/// What a sleeping task costs instead of a suspended coroutine: its record in a heap entry, and its id in a
+/// set. An attempt taken out early (a cancel) leaves only the set; its heap entry is skipped when it comes up.
+struct HeldAttempts: Sendable {
     private struct Entry: Comparable {
         let readyAt: Date
         let record: TaskRecord
-        let control: AttemptControl
 
         static func < (lhs: Entry, rhs: Entry) -> Bool {
             (lhs.readyAt, lhs.record.id) < (rhs.readyAt, rhs.record.id)
@@ -26,11 +22,15 @@ struct HeldAttempts {
     private var heap = Heap<Entry>()
     private var held = Set<TaskID>()
 
-    var isEmpty: Bool { held.isEmpty }
+    var count: Int { held.count }
 
-    mutating func hold(_ attempt: Attempt, until readyAt: Date) {
-        held.insert(attempt.record.id)
-        heap.insert(Entry(readyAt: readyAt, record: attempt.record, control: attempt.control))
+    mutating func hold(_ record: TaskRecord, until readyAt: Date) {
+        held.insert(record.id)
+        heap.insert(Entry(readyAt: readyAt, record: record))
+    }
+
+    func contains(_ id: TaskID) -> Bool {
+        held.contains(id)
     }
 
     /// Takes one attempt out before its time; false if it is not held.
@@ -39,22 +39,22 @@ struct HeldAttempts {
     }
 
     /// Takes out up to `limit` attempts whose ready time is `now` or earlier, earliest first.
-    mutating func takeReady(at now: Date, limit: Int) -> [Attempt] {
-        var ready: [Attempt] = []
+    mutating func takeReady(at now: Date, limit: Int) -> [TaskRecord] {
+        var ready: [TaskRecord] = []
         while ready.count < limit, let first = heap.min, first.readyAt <= now {
             heap.removeMin()
-            if held.remove(first.record.id) != nil { ready.append((first.record, first.control)) }
+            if held.remove(first.record.id) != nil { ready.append(first.record) }
         }
         return ready
     }
 
     /// Takes out every attempt, whatever its ready time.
-    mutating func takeAll() -> [Attempt] {
+    mutating func takeAll() -> [TaskRecord] {
         defer {
             heap = Heap()
             held = []
         }
-        return heap.unordered.filter { held.contains($0.record.id) }.map { ($0.record, $0.control) }
+        return heap.unordered.filter { held.contains($0.record.id) }.map(\.record).sorted { $0.id < $1.id }
     }
 
     /// The earliest ready time of an attempt still held.

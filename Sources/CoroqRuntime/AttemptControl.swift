@@ -1,3 +1,4 @@
+import CoroqCore
 import Synchronization
 
 /// One running attempt, as `Scheduler.cancel` reaches it: the job's task to cancel, the reason, and the

@@ -1,5 +1,6 @@
 import CoroqCore
 import CoroqJSON
+import CoroqRuntime
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -103,6 +104,7 @@ struct SchedulerTests {
     let gate = Gate()
     let store: any TaskStore = InMemoryTaskStore()
     let completions = Completions()
+    let clock = ManualClock()
 
     func makeScheduler(limit: Int, grace: Duration = .seconds(5)) -> Scheduler {
         var registry = JobRegistry()
@@ -112,13 +114,13 @@ struct SchedulerTests {
         return Scheduler(
             store: store, registry: registry,
             configuration: .init(concurrencyLimit: limit, claimBatchSize: 3, shutdownGrace: grace),
-            logger: Logger(label: "test")
+            logger: Logger(label: "test"), clock: clock
         ) { sink.yield($0) }
     }
 
     @Test func runsTasksConcurrentlyUpToTheLimit() async throws {
         let scheduler = makeScheduler(limit: 4)
-        _ = try await store.submit(Array(repeating: NewTask(job: "gated"), count: 10), at: Date())
+        _ = try await store.submit(Array(repeating: NewTask(job: "gated"), count: 10), at: clock.now())
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await scheduler.run() }
             await gate.waitForStarts(4)
@@ -138,7 +140,7 @@ struct SchedulerTests {
         gate.open()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await scheduler.run() }
-            _ = try await store.submit([NewTask(job: "gated"), NewTask(job: "failing")], at: Date())
+            _ = try await store.submit([NewTask(job: "gated"), NewTask(job: "failing")], at: clock.now())
             scheduler.wake()
             let finished = await completions.next(2).sorted { $0.id < $1.id }
             #expect(finished.map(\.state) == [.succeeded, .failed])
@@ -148,13 +150,16 @@ struct SchedulerTests {
     }
 
     @Test func shutdownPutsCutOffAttemptsBackInTheQueue() async throws {
-        let scheduler = makeScheduler(limit: 8, grace: .milliseconds(50))
-        _ = try await store.submit([NewTask(job: "gated"), NewTask(job: "gated")], at: Date())
+        let scheduler = makeScheduler(limit: 8, grace: .seconds(5))
+        _ = try await store.submit([NewTask(job: "gated"), NewTask(job: "gated")], at: clock.now())
         let group = ServiceGroup(configuration: .init(services: [scheduler], logger: Logger(label: "test")))
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
             await gate.waitForStarts(2)
             await group.triggerGracefulShutdown()
+            // The grace period runs on the scheduler's clock: the attempts are cut off once it is over.
+            await clock.sleeper(until: clock.now().addingTimeInterval(5))
+            clock.advance(by: 5)
         }
         let records = try await store.tasks([TaskID(1), TaskID(2)])
         #expect(records.map(\.state) == [.queued, .queued])

@@ -1,5 +1,6 @@
 import CoroqCore
 import CoroqJSON
+import CoroqRuntime
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -11,11 +12,12 @@ private final class RunCounter: Sendable {
     let count = Mutex(0)
 }
 
-/// A timed job that counts the calls to `run`.
+/// A timed job that counts the calls to `run`, and waits on the test's clock there.
 private struct WaitJob: TimedJob {
     struct Arguments: Codable, Sendable { var seconds: Double }
     let name = "wait"
     let runs: RunCounter
+    let clock: ManualClock
 
     func readyTime(_ arguments: Arguments, firstStartedAt: Date) -> Date {
         firstStartedAt.addingTimeInterval(arguments.seconds)
@@ -27,8 +29,7 @@ private struct WaitJob: TimedJob {
 
     func run(_ arguments: Arguments, context: JobContext) async throws -> Double {
         runs.count.withLock { $0 += 1 }
-        let remaining = readyTime(arguments, firstStartedAt: context.firstStartedAt).timeIntervalSinceNow
-        if remaining > 0 { try await Task.sleep(for: .seconds(remaining)) }
+        try await clock.sleep(until: readyTime(arguments, firstStartedAt: context.firstStartedAt))
         return output(arguments)
     }
 }
@@ -40,13 +41,15 @@ struct HeldAttemptTests {
     let store: any TaskStore = InMemoryTaskStore()
     let completions = Completions()
     private let runs = RunCounter()
+    let clock = ManualClock()
 
     func makeScheduler(grace: Duration = .seconds(5)) -> Scheduler {
         var registry = JobRegistry()
-        registry.register(WaitJob(runs: runs))
+        registry.register(WaitJob(runs: runs, clock: clock))
         let sink = completions.sink
         return Scheduler(
-            store: store, registry: registry, configuration: .init(shutdownGrace: grace), logger: Logger(label: "test")
+            store: store, registry: registry, configuration: .init(shutdownGrace: grace), logger: Logger(label: "test"),
+            clock: clock
         ) { sink.yield($0) }
     }
 
@@ -56,19 +59,27 @@ struct HeldAttemptTests {
 
     @Test func aWaitFinishesAtItsTimeWithoutRunning() async throws {
         let scheduler = makeScheduler()
-        // More than `Scheduler.releasedAtOnce` come due together: the rest start as the first ones end.
-        // Long enough that a claim delayed by a loaded machine still finds them with time to wait.
+        // More than `releasedAtOnce` come due together: the rest are recorded as the first ones end.
         let durations = (0..<6000).map { $0 < 5000 ? 1.0 : 1.2 }
-        _ = try await store.submit(waits(durations), at: Date())
+        let start = clock.now()
+        _ = try await store.submit(waits(durations), at: start)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await scheduler.run() }
-            let finished = await completions.next(durations.count)
+            #expect(await scheduler.ping())  // every task is claimed and held
+            let held = try await store.countsByState()
+            #expect(held == [.running: 6000])
+            clock.advance(by: 1.0)
+            let first = await completions.next(5000)
+            #expect(Set(first.map(\.id.rawValue)) == Set(1...5000))
+            let counts = try await store.countsByState()
+            #expect(counts == [.running: 1000, .succeeded: 5000])
+            clock.advance(by: 0.2)
+            let finished = first + (await completions.next(1000))
             #expect(finished.allSatisfy { $0.state == .succeeded })
             for record in finished {
                 let seconds = durations[Int(record.id.rawValue) - 1]
                 #expect(record.result == .double(seconds))
-                let waited = record.finishedAt!.timeIntervalSince(record.startedAt!)
-                #expect(waited >= seconds - 0.001, "task \(record.id) waited \(waited) s of \(seconds)")
+                #expect(record.finishedAt == start.addingTimeInterval(seconds), "task \(record.id)")
             }
             group.cancelAll()
         }
@@ -78,18 +89,22 @@ struct HeldAttemptTests {
     /// After a restart the wait goes on from its first attempt's start, still held; a task that keeps
     /// checkpoints goes through `run` (its job may time itself by them).
     @Test func aRetriedWaitIsHeldUntilItsFirstDeadline() async throws {
-        let firstStart = Date()
+        let firstStart = clock.now()
         _ = try await store.submit(waits([1.5, 1.5]), at: firstStart)
         _ = try await store.claim(limit: 2, at: firstStart)
         _ = try await store.checkpoint(TaskID(2), key: "deadline", proposed: .double(0))
-        _ = try await store.startBoot(at: Date())  // a restart: both back in the queue, attempt 1 cut off
+        clock.advance(by: 1)
+        _ = try await store.startBoot(at: clock.now())  // a restart: both back in the queue, attempt 1 cut off
         let scheduler = makeScheduler()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await scheduler.run() }
+            #expect(await scheduler.ping())
+            await clock.sleeper(until: firstStart.addingTimeInterval(1.5))
+            clock.advance(by: 0.5)
             let finished = await completions.next(2).sorted { $0.id < $1.id }
             #expect(finished.map(\.state) == [.succeeded, .succeeded])
             #expect(finished.map(\.attempts) == [2, 2])
-            #expect(finished[0].finishedAt!.timeIntervalSince(firstStart) >= 1.5 - 0.001)
+            #expect(finished[0].finishedAt == firstStart.addingTimeInterval(1.5))
             group.cancelAll()
         }
         #expect(runs.count.withLock { $0 } == 1, "only the task with a checkpoint ran")
@@ -97,12 +112,13 @@ struct HeldAttemptTests {
 
     @Test func aCancelReachesAHeldWaitAtOnce() async throws {
         let scheduler = makeScheduler()
-        _ = try await store.submit(waits([3600, 0.05]), at: Date())
+        _ = try await store.submit(waits([3600, 0.05]), at: clock.now())
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await scheduler.run() }
             #expect(await scheduler.ping())  // the loop claimed both before answering
             let cancelled = try await scheduler.cancel(TaskID(1), reason: "changed my mind")
             #expect(cancelled.state == .cancelled)
+            clock.advance(by: 0.05)
             let finished = await completions.next(2).sorted { $0.id < $1.id }
             #expect(finished.map(\.state) == [.cancelled, .succeeded])
             group.cancelAll()
@@ -111,8 +127,8 @@ struct HeldAttemptTests {
     }
 
     @Test func shutdownPutsHeldWaitsBackInTheQueue() async throws {
-        let scheduler = makeScheduler(grace: .milliseconds(50))
-        _ = try await store.submit(waits([3600, 3600]), at: Date())
+        let scheduler = makeScheduler(grace: .seconds(5))
+        _ = try await store.submit(waits([3600, 3600]), at: clock.now())
         let group = ServiceGroup(configuration: .init(services: [scheduler], logger: Logger(label: "test")))
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
@@ -120,6 +136,8 @@ struct HeldAttemptTests {
             let counts = try await store.countsByState()
             #expect(counts == [.running: 2])
             await group.triggerGracefulShutdown()
+            await clock.sleeper(until: clock.now().addingTimeInterval(5))
+            clock.advance(by: 5)
         }
         let records = try await store.tasks([TaskID(1), TaskID(2)])
         #expect(records.map(\.state) == [.queued, .queued])
