@@ -161,8 +161,8 @@ struct EndToEndTests {
             _ = try await daemon.log.line(containing: "task=2", "started")
         }
         #expect(exit.status == .exited(0))
-        #expect(exit.log.contains("task=1 [CoroqCore] finished"))
-        #expect(exit.log.contains("task=2 [CoroqCore] interrupted by shutdown, back in the queue"))
+        #expect(exit.log.contains("task=1 [CoroqRuntime] finished"))
+        #expect(exit.log.contains("task=2 [CoroqRuntime] interrupted by shutdown, back in the queue"))
         try await withDaemon(directory, arguments: ["--shutdown-grace", "0"]) { daemon in
             let status = try await daemon.coroq("status", "2", "--json")
             let task = try #require(((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["tasks"] as? [[String: Any]])?.first)
