@@ -80,10 +80,13 @@ public protocol TaskStore: CheckpointStore {
     func pendingCallbacks() async throws -> [TaskRecord]
 }
 
-/// A storage failure, typed so the server can answer with a code.
+/// A storage failure, typed so the server can answer with a code: what went wrong, a message that says
+/// what to do about it, and the error underneath (a SQLite error), if any. Two are equal when their code
+/// and message are.
 public struct TaskStoreError: Error, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case notFound = "not_found"
+        /// The database could not be used (full disk, read-only file, lock held from outside…).
         case storage = "storage"
         /// The daemon is stopping: the request was not carried out (nothing failed; ask again after the restart).
         case shuttingDown = "shutting_down"
@@ -91,17 +94,27 @@ public struct TaskStoreError: Error, Equatable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// The error underneath, for the log.
+    public let cause: (any Error)?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.cause = cause
     }
 
     public static func notFound(_ id: TaskID) -> TaskStoreError {
         TaskStoreError(.notFound, "no task with id \(id)")
     }
 
-    public var description: String { message }
+    public static func == (lhs: TaskStoreError, rhs: TaskStoreError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
+    }
+
+    public var description: String {
+        guard let cause else { return message }
+        return "\(message) (\(cause))"
+    }
 }
 
 extension TaskStore {

@@ -1,3 +1,4 @@
+import CoroqCore
 import Foundation
 import GRDB
 import Synchronization
@@ -18,10 +19,13 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let writer: any DatabaseWriter
+    /// For the messages of storage failures.
+    private let databasePath: String
     private let state = Mutex<(queue: [PendingWrite], flushing: Bool)>(([], false))
 
     init(writer: any DatabaseWriter) {
         self.writer = writer
+        databasePath = writer.path
     }
 
     /// Runs `operation` in the next batch and returns its value once that batch is committed.
@@ -32,11 +36,16 @@ final class GroupCommitWriter: Sendable {
                     do {
                         let value = try Self.inSavepoint(db, operation)
                         return ({ continuation.resume(returning: value) }, nil)
+                    } catch let error as DatabaseError {
+                        let failure = TaskStoreError.storage(error, databasePath: self.databasePath)
+                        return ({ continuation.resume(throwing: failure) }, error)
                     } catch {
-                        return ({ continuation.resume(throwing: error) }, error as? DatabaseError)
+                        return ({ continuation.resume(throwing: error) }, nil)
                     }
                 },
-                fail: { continuation.resume(throwing: $0) })
+                fail: { [databasePath] error in
+                    continuation.resume(throwing: (error as? DatabaseError).map { TaskStoreError.storage($0, databasePath: databasePath) } ?? error)
+                })
             let startsBatch = state.withLock { state in
                 state.queue.append(pending)
                 defer { state.flushing = true }

@@ -99,7 +99,10 @@ import Testing
         await #expect {
             try await store.submit([big], at: t0)
         } throws: { error in
-            (error as? DatabaseError)?.resultCode == .SQLITE_FULL
+            // Typed, saying what to do, with SQLite's error as its cause.
+            guard let failure = error as? TaskStoreError else { return false }
+            return failure.code == .storage && failure.message.contains("is full: free some space")
+                && (failure.cause as? DatabaseError)?.resultCode == .SQLITE_FULL
         }
         #expect(try await store.countsByState() == [.queued: 1])
         try await queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA max_page_count = 1073741823") }
@@ -128,7 +131,9 @@ import Testing
         await #expect {
             try await store.submit([NewTask(job: "noop")], at: t0)
         } throws: { error in
-            (error as? DatabaseError)?.resultCode == .SQLITE_BUSY
+            guard let failure = error as? TaskStoreError else { return false }
+            return failure.code == .storage && failure.message.contains("holds a lock on \(path)")
+                && (failure.cause as? DatabaseError)?.resultCode == .SQLITE_BUSY
         }
         release.signal()
         await Self.wait(for: done)
