@@ -33,10 +33,16 @@ public struct Daemon: Sendable {
     /// calling task is cancelled), then drains. `onReady` is called once the socket accepts connections.
     /// Throws `DaemonStartupError` (or the database's error) when it cannot start.
     public func run(onReady: @Sendable () -> Void = {}) async throws {
+        let openFiles = DescriptorLimit.raiseToHardLimit()
+        // Nothing is created or migrated before this daemon knows it may run: first the socket (another
+        // daemon serving it refuses this one), then the database file's lock.
+        if configuration.activatedSocket == nil {
+            try SocketGuard.prepare(configuration.socketPath, group: configuration.socketGroup)
+        }
         try FileManager.default.createDirectory(
             atPath: (configuration.databasePath as NSString).deletingLastPathComponent,
             withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let lock = try DaemonLock(path: configuration.databasePath + ".lock")
+        let lock = try DaemonLock(databasePath: configuration.databasePath)
         try FileManager.default.createDirectory(
             atPath: configuration.logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = try openStore()
@@ -55,7 +61,6 @@ public struct Daemon: Sendable {
             // systemd owns the socket file (and its mode and group): adopt it, never remove it.
             listener = try await ControlServer.adopt(activated, maximumFrameLength: configuration.maximumFrameLength)
         } else {
-            try SocketGuard.prepare(configuration.socketPath, group: configuration.socketGroup)
             listener = try await ControlServer.bind(
                 path: configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup,
                 maximumFrameLength: configuration.maximumFrameLength)
@@ -65,6 +70,7 @@ public struct Daemon: Sendable {
         let services = try await makeServices(store: store, listener: listener)
         logger.notice("coroqd \(coroqVersion) ready", metadata: [
             "socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)",
+            "max_open_files": "\(openFiles)",
         ])
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

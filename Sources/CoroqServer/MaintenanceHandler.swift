@@ -46,15 +46,23 @@ struct MaintenanceHandler: Sendable {
 
     func backup(_ params: BackupParams) async throws(RPCError) -> BackupResult {
         guard params.path.hasPrefix("/") else { throw RPCError(.invalidParams, "'path' must be absolute") }
-        guard !FileManager.default.fileExists(atPath: params.path) else {
-            throw RPCError(.invalidParams, "\(params.path) exists; coroq backup does not overwrite files")
+        // Created here, exclusively and owner-only whatever the umask: the copy holds what the database holds
+        // (results with a job's output); SQLite writes into the empty file and keeps its mode.
+        let descriptor = open(params.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST
+                ? "\(params.path) exists; coroq backup does not overwrite files"
+                : "cannot create \(params.path): \(String(cString: strerror(errno)))"
+            throw RPCError(.invalidParams, reason)
         }
+        close(descriptor)
         do {
             try await store.backup(to: params.path)
             let size = (try? FileManager.default.attributesOfItem(atPath: params.path)[.size] as? Int64) ?? 0
             logger.notice("backup written", metadata: ["path": "\(params.path)"])
             return BackupResult(path: params.path, bytes: size)
         } catch {
+            unlink(params.path)
             throw RPCError(.storageFailure, "could not write the backup to \(params.path): \(error)")
         }
     }
