@@ -2,9 +2,14 @@
 import PackageDescription
 
 // Module arrows point down only (docs/ARCHITECTURE.md):
-//   coroqd → CoroqServer → CoroqStore, CoroqJobs, CoroqProtocol → CoroqCore → CoroqJSON
+//   coroqd → CoroqServer → CoroqStore, CoroqJobs → CoroqCore → CoroqJSON
+//                        → CoroqProtocol → CoroqJSON
 //   coroq  → CoroqClient → CoroqProtocol → CoroqJSON
-// CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does.
+// CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does. CoroqServer
+// reaches the jobs only through `JobRegistry` (built-ins from `JobRegistry.builtins`).
+// Each target lists every module it imports, and `make test` builds with
+// `--explicit-target-dependency-import-check error`: an import not declared here fails that build (without
+// the flag SwiftPM lets a target use its dependencies' dependencies silently).
 let package = Package(
     name: "coroq",
     platforms: [.macOS(.v15)],
@@ -45,13 +50,16 @@ let package = Package(
         // The only place that speaks SQL.
         .target(
             name: "CoroqStore",
-            dependencies: ["CoroqCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CoroqCore", "CoroqJSON", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Built-in jobs: noop, sleep, exec.
         .target(
             name: "CoroqJobs",
             dependencies: [
-                "CoroqCore",
+                "CoroqCore", "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+                // NIOThreadPool: task logs are written off the cooperative thread pool.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -65,12 +73,13 @@ let package = Package(
         .target(
             name: "CoroqServer",
             dependencies: [
-                "CoroqCore", "CoroqStore", "CoroqJobs", "CoroqProtocol",
+                "CoroqCore", "CoroqStore", "CoroqJobs", "CoroqProtocol", "CoroqJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -78,7 +87,7 @@ let package = Package(
         .target(
             name: "CoroqClient",
             dependencies: [
-                "CoroqProtocol",
+                "CoroqProtocol", "CoroqJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -86,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "coroqd",
             dependencies: [
-                "CoroqServer", "CoroqStore", "CoroqJSON",
+                "CoroqServer", "CoroqStore", "CoroqCore", "CoroqProtocol", "CoroqJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,15 +118,29 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoroqJSONTests", dependencies: ["CoroqJSON"]),
-        .testTarget(name: "CoroqCoreTests", dependencies: ["CoroqCore"]),
+        .testTarget(
+            name: "CoroqCoreTests",
+            dependencies: [
+                "CoroqCore", "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "CoroqStoreTests",
-            dependencies: ["CoroqStore", "CoroqCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CoroqStore", "CoroqCore", "CoroqJSON", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "CoroqProtocolTests", dependencies: ["CoroqProtocol", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "CoroqProtocolTests",
+            dependencies: ["CoroqProtocol", "CoroqJSON", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(
             name: "CoroqJobsTests",
-            dependencies: ["CoroqJobs", "CoroqCore", .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: [
+                "CoroqJobs", "CoroqCore", "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
         // The daemon in-process on a temporary socket, driven by the client library.
         .testTarget(

@@ -62,7 +62,6 @@ extension SQLiteTaskStore {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT task_id, MIN(started_at) FROM attempts
                 WHERE task_id IN (SELECT value FROM json_each(?))
-                  AND NOT EXISTS (SELECT 1 FROM task_checkpoints WHERE task_checkpoints.task_id = attempts.task_id)
                 GROUP BY task_id
                 """, arguments: [list])
             while let row = try rows.next() {

@@ -101,11 +101,6 @@ public struct SQLiteTaskStore: TaskStore {
         try await batch.write { db in try Self.finish(id, outcome: outcome, at: now, in: db) }
     }
 
-    public func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
-        let outcome = try ClaimedOutcome(claimed, outcome, at: now)
-        return try await batch.write { db in try Self.record([outcome], at: now, in: db)[0].get() }
-    }
-
     public func finish(
         claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date
     ) async throws -> [TaskRecord?] {
