@@ -7,9 +7,10 @@ import PackageDescription
 //   coroq  → CoroqClient → CoroqProtocol → CoroqJSON
 // CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does. CoroqServer
 // reaches the jobs only through `JobRegistry` (built-ins from `JobRegistry.builtins`).
-// Each target lists every module it imports, and `make test` builds with
-// `--explicit-target-dependency-import-check error`: an import not declared here fails that build (without
-// the flag SwiftPM lets a target use its dependencies' dependencies silently).
+// Each target lists every module it imports (its own dependencies, not its dependencies' dependencies), and
+// `make test` fails otherwise: `scripts/check-imports` refuses any import not listed here, and the build
+// runs with `--explicit-target-dependency-import-check error`, SwiftPM's refusal of an import of a target
+// outside the importer's dependencies (an arrow pointing up or sideways).
 let package = Package(
     name: "coroq",
     platforms: [.macOS(.v15)],
