@@ -32,9 +32,12 @@ run: build
 
 # Every test: the Swift suites, every benchmark workload at a tiny size (a smoke run, no timing checks),
 # then `make install` of static binaries checked on a toolchain-less PATH. A step that hangs is stopped by
-# the watchdog, which first prints every thread's stack of the processes it stops.
+# the watchdog, which first prints every thread's stack of the processes it stops. First the module
+# arrows: an import that Package.swift does not list for its target fails (scripts/check-imports: any
+# import not declared; SwiftPM's check: an import of a target outside the importer's dependencies).
 test: deps
-	scripts/with-watchdog 2400 $(SWIFT) test
+	scripts/check-imports
+	scripts/with-watchdog 2400 $(SWIFT) test --explicit-target-dependency-import-check error
 	scripts/with-watchdog 900 scripts/bench --smoke --bin .build/debug
 	scripts/with-watchdog 1200 scripts/test-install
 

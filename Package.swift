@@ -2,9 +2,15 @@
 import PackageDescription
 
 // Module arrows point down only (docs/ARCHITECTURE.md):
-//   coroqd → CoroqServer → CoroqRuntime, CoroqStore, CoroqJobs, CoroqProtocol → CoroqCore → CoroqJSON
+//   coroqd → CoroqServer → CoroqRuntime, CoroqStore, CoroqJobs → CoroqCore → CoroqJSON
+//                        → CoroqProtocol → CoroqJSON
 //   coroq  → CoroqClient → CoroqProtocol → CoroqJSON
-// CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does.
+// CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does. CoroqServer
+// reaches the jobs only through `JobRegistry` (built-ins from `JobRegistry.builtins`).
+// Each target lists every module it imports (its own dependencies, not its dependencies' dependencies), and
+// `make test` fails otherwise: `scripts/check-imports` refuses any import not listed here, and the build
+// runs with `--explicit-target-dependency-import-check error`, SwiftPM's refusal of an import of a target
+// outside the importer's dependencies (an arrow pointing up or sideways).
 let package = Package(
     name: "coroq",
     platforms: [.macOS(.v15)],
@@ -31,7 +37,7 @@ let package = Package(
     targets: [
         // A JSON value type shared by the model and the wire format (no I/O).
         .target(name: "CoroqJSON"),
-        // The model: task states and their transitions, job registry, scheduler. No I/O.
+        // The model: task states and their transitions, job registry, the scheduler's state machine. No I/O.
         .target(
             name: "CoroqCore",
             dependencies: [
@@ -54,13 +60,16 @@ let package = Package(
         // The only place that speaks SQL.
         .target(
             name: "CoroqStore",
-            dependencies: ["CoroqCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CoroqCore", "CoroqJSON", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Built-in jobs: noop, sleep, exec.
         .target(
             name: "CoroqJobs",
             dependencies: [
-                "CoroqCore",
+                "CoroqCore", "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+                // NIOThreadPool: task logs are written off the cooperative thread pool.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -74,12 +83,13 @@ let package = Package(
         .target(
             name: "CoroqServer",
             dependencies: [
-                "CoroqCore", "CoroqRuntime", "CoroqStore", "CoroqJobs", "CoroqProtocol",
+                "CoroqCore", "CoroqRuntime", "CoroqStore", "CoroqJobs", "CoroqProtocol", "CoroqJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -87,7 +97,7 @@ let package = Package(
         .target(
             name: "CoroqClient",
             dependencies: [
-                "CoroqProtocol",
+                "CoroqProtocol", "CoroqJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -95,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "coroqd",
             dependencies: [
-                "CoroqServer", "CoroqStore", "CoroqJSON",
+                "CoroqServer", "CoroqStore", "CoroqCore", "CoroqProtocol", "CoroqJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -118,7 +128,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoroqJSONTests", dependencies: ["CoroqJSON"]),
-        .testTarget(name: "CoroqCoreTests", dependencies: ["CoroqCore", "CoroqJSON"]),
+        .testTarget(
+            name: "CoroqCoreTests",
+            dependencies: ["CoroqCore", "CoroqJSON", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "CoroqRuntimeTests",
             dependencies: [
@@ -129,12 +142,19 @@ let package = Package(
         ),
         .testTarget(
             name: "CoroqStoreTests",
-            dependencies: ["CoroqStore", "CoroqCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CoroqStore", "CoroqCore", "CoroqJSON", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "CoroqProtocolTests", dependencies: ["CoroqProtocol", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "CoroqProtocolTests",
+            dependencies: ["CoroqProtocol", "CoroqJSON", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(
             name: "CoroqJobsTests",
-            dependencies: ["CoroqJobs", "CoroqCore", .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: [
+                "CoroqJobs", "CoroqCore", "CoroqJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
         // The daemon in-process on a temporary socket, driven by the client library.
         .testTarget(

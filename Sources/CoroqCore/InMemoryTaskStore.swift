@@ -140,7 +140,7 @@ public actor InMemoryTaskStore: TaskStore {
 
     public func firstAttemptStarts(of ids: [TaskID]) -> [TaskID: Date] {
         var starts: [TaskID: Date] = [:]
-        for id in ids where checkpoints[id]?.isEmpty ?? true {
+        for id in ids {
             starts[id] = attemptsByTask[id]?.first?.startedAt
         }
         return starts

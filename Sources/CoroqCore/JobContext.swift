@@ -31,11 +31,6 @@ public struct JobContext: Sendable {
         self.checkpoints = checkpoints
     }
 
-    /// The value stored under `key` by an earlier attempt (`remember`), if any; stores nothing.
-    public func remembered<Value: Decodable>(_ key: String, as type: Value.Type = Value.self) async throws -> Value? {
-        try await checkpoints.checkpointValue(taskID, key: key)?.decode(as: Value.self)
-    }
-
     /// The value stored under `key` for this task; the first call stores `initial()`.
     ///
     /// Later attempts (after a restart) get the stored value back, so a job can keep a deadline or a

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A named coroutine that tasks run: asyncio's `async def`, registered by name.
 ///
@@ -29,11 +30,22 @@ public protocol JobDefinition: Sendable {
 
     /// Runs one attempt. Throw `TaskError` for a typed failure; any other error fails the task too.
     func run(_ arguments: Arguments, context: JobContext) async throws -> Output
+
+    /// At start-up, before anything runs: cleans up what this job's attempts cut off by a crash of the
+    /// previous daemon left running outside it (`exec` kills its orphaned process groups). `tasks` are this
+    /// job's tasks back in the queue, about to run again. Default: nothing.
+    func cleanUpAfterCrash(requeued tasks: [TaskRecord], checkpoints: any CheckpointStore, logger: Logger) async
+
+    /// The process group that `task`'s last attempt, cut off by a crash, still runs outside the daemon, if
+    /// any: a person's retry of an interrupted task is refused until it has ended. Default: nil.
+    func orphanedProcessGroup(of task: TaskRecord, checkpoints: any CheckpointStore) async -> Int32?
 }
 
 extension JobDefinition {
     public func validate(_ arguments: Arguments) throws(InvalidArguments) {}
     public var isRepeatSafe: Bool { true }
+    public func cleanUpAfterCrash(requeued tasks: [TaskRecord], checkpoints: any CheckpointStore, logger: Logger) async {}
+    public func orphanedProcessGroup(of task: TaskRecord, checkpoints: any CheckpointStore) async -> Int32? { nil }
 }
 
 /// Arguments that a job cannot accept; the message says what is wrong.
@@ -49,8 +61,7 @@ public struct InvalidArguments: Error, Equatable, CustomStringConvertible {
 /// from the first attempt's start, also after a restart), then records `output` for it, many tasks in one
 /// write, without calling `run`: a hundred thousand sleeping tasks cost their records, not a suspended
 /// coroutine each (~6 KB). A cancel is recorded without it. `run` must still do the whole job, waiting
-/// included: it runs an attempt whose time had already come when it was claimed, and the attempts of a task
-/// that keeps checkpoints.
+/// included: it runs an attempt whose time had already come when it was claimed.
 public protocol TimedJob: JobDefinition {
     /// When a task that first started at `firstStartedAt` has nothing left to wait for.
     func readyTime(_ arguments: Arguments, firstStartedAt: Date) -> Date

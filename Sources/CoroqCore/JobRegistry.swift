@@ -1,5 +1,6 @@
 import CoroqJSON
 import Foundation
+import Logging
 
 /// The jobs a daemon can run, by name. Submit validates against it; the scheduler runs through it.
 public struct JobRegistry: Sendable {
@@ -51,6 +52,19 @@ public struct JobRegistry: Sendable {
         return try timed.output(arguments)
     }
 
+    /// At start-up, before anything runs: each job cleans up after its re-queued tasks' attempts that a
+    /// crash cut off (`JobDefinition.cleanUpAfterCrash`). Tasks of unknown jobs are skipped.
+    public func cleanUpAfterCrash(requeued tasks: [TaskRecord], checkpoints: any CheckpointStore, logger: Logger) async {
+        for (job, tasks) in Dictionary(grouping: tasks, by: \.job).sorted(by: { $0.key < $1.key }) {
+            await jobs[job]?.cleanUpAfterCrash(tasks, checkpoints, logger)
+        }
+    }
+
+    /// The process group a crash-cut attempt of `task` still runs, if any (`JobDefinition.orphanedProcessGroup`).
+    public func orphanedProcessGroup(of task: TaskRecord, checkpoints: any CheckpointStore) async -> Int32? {
+        await jobs[task.job]?.orphanedProcessGroup(task, checkpoints)
+    }
+
     /// Runs one attempt of `job` and returns its result as JSON.
     package func run(job: String, arguments: JSONValue, context: JobContext) async throws -> JSONValue {
         guard let registered = jobs[job] else {
@@ -81,6 +95,8 @@ private struct RegisteredJob: Sendable {
     let run: @Sendable (JSONValue, JobContext) async throws -> JSONValue
     let isRepeatSafe: Bool
     let timed: TimedHooks?
+    let cleanUpAfterCrash: @Sendable ([TaskRecord], any CheckpointStore, Logger) async -> Void
+    let orphanedProcessGroup: @Sendable (TaskRecord, any CheckpointStore) async -> Int32?
 
     /// A `TimedJob`'s two functions, with its argument type erased.
     struct TimedHooks: Sendable {
@@ -91,6 +107,8 @@ private struct RegisteredJob: Sendable {
     init<Job: JobDefinition>(_ job: Job) {
         isRepeatSafe = job.isRepeatSafe
         timed = (job as? any TimedJob).map { Self.timedHooks(of: $0) }
+        cleanUpAfterCrash = { await job.cleanUpAfterCrash(requeued: $0, checkpoints: $1, logger: $2) }
+        orphanedProcessGroup = { await job.orphanedProcessGroup(of: $0, checkpoints: $1) }
         validate = { (json: JSONValue) throws(InvalidArguments) in
             try job.validate(try Self.decode(Job.Arguments.self, from: json))
         }

@@ -20,11 +20,8 @@ public protocol TaskStore: CheckpointStore {
     /// pending in the same transaction (the outbox).
     func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
 
-    /// `finish` for the attempt that just ended, given the task as it was claimed: a store may then write
-    /// the outcome without reading the task first. Same result and errors.
-    func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
-
-    /// `finish(claimed:outcome:at:)` for many attempts, in one transaction. A task whose state does not
+    /// `finish` for many attempts that just ended, given each task as it was claimed (a store may then
+    /// write the outcomes without reading the tasks first), in one transaction. A task whose state does not
     /// allow its outcome is left as it is, and nil stands for it in the result (in order).
     func finish(claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date) async throws -> [TaskRecord?]
 
@@ -68,9 +65,8 @@ public protocol TaskStore: CheckpointStore {
     /// A task's attempts, first to last.
     func attempts(of id: TaskID) async throws -> [AttemptRecord]
 
-    /// When each of these tasks' first attempt started, for the ones that have an attempt and keep no
-    /// checkpoint (a job that keeps state there may take its timing from it: coroq 0.1's `sleep` kept its
-    /// deadline). One read for a whole claim.
+    /// When each of these tasks' first attempt started, for the ones that have an attempt. One read for a
+    /// whole claim.
     func firstAttemptStarts(of ids: [TaskID]) async throws -> [TaskID: Date]
 
     /// A task's on-done runs, first to last.
@@ -118,18 +114,14 @@ public struct TaskStoreError: Error, Equatable, CustomStringConvertible {
 }
 
 extension TaskStore {
-    public func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
-        try await finish(claimed.id, outcome: outcome, at: now)
-    }
-
-    /// One `finish(claimed:outcome:at:)` after another (one transaction each).
+    /// One `finish(_:outcome:at:)` after another (one transaction each).
     public func finish(
         claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date
     ) async throws -> [TaskRecord?] {
         var finished: [TaskRecord?] = []
         for (claimed, outcome) in claimedBatch {
             do {
-                finished.append(try await finish(claimed: claimed, outcome: outcome, at: now))
+                finished.append(try await finish(claimed.id, outcome: outcome, at: now))
             } catch is TaskTransitionError {
                 finished.append(nil)
             }

@@ -90,11 +90,6 @@ extension JSONValue {
         return writer.bytes
     }
 
-    /// Compact JSON text with sorted keys, so equal values give equal text.
-    public func encodedData() throws -> Data {
-        Data(serialized())
-    }
-
     /// Compact JSON text (sorted keys).
     public var jsonText: String {
         String(decoding: serialized(), as: UTF8.self)

@@ -61,7 +61,7 @@ public struct ExecJob: JobDefinition {
     }
 
     public func run(_ arguments: Arguments, context: JobContext) async throws -> Output {
-        let log = try TaskOutputLog(
+        let log = try await TaskOutputLog.open(
             path: "\(logDirectory)/\(context.taskID).log", tailCapacity: tailBytes, task: context.taskID, hub: outputHub)
         let spawned: Result<TerminationStatus, any Error>
         do {

@@ -1,10 +1,4 @@
-import CoroqCore
-import CoroqJSON
 import Foundation
-import Logging
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Who an `exec` attempt's process group is, precisely enough to find it again after a crash without ever
 /// signalling a stranger: the group id, the leader's start time, and the kernel's boot id (pids are reused,
@@ -54,38 +48,5 @@ struct ProcessMark: Codable, Sendable, Equatable {
     private static func kernelBoot() -> String? {
         (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
-extension ExecJob {
-    /// At start-up, before anything runs: kills the process groups that `exec` attempts cut off by a crash
-    /// left running (their daemon died, they did not), so a re-run never overlaps its own orphan. Only for
-    /// tasks that will run again: a task that must not repeat keeps its process (see `orphanStillRunning`).
-    public static func killOrphans(of tasks: [TaskRecord], in store: any TaskStore, logger: Logger) async {
-        for task in tasks where task.job == "exec" && task.attempts > 0 {
-            guard let mark = await orphan(of: task, in: store) else { continue }
-            kill(-mark.processGroup, SIGKILL)
-            // SIGKILL is delivered asynchronously: wait (at most 5 s) until the leader is gone, so that
-            // nothing of this task runs again while its orphan still does.
-            for _ in 0..<500 where mark.isStillRunning {
-                do { try await Task.sleep(for: .milliseconds(10)) } catch { break }
-            }
-            logger.notice("killed processes left running by the previous daemon", metadata: [
-                "task": "\(task.id)", "process_group": "\(mark.processGroup)",
-            ])
-        }
-    }
-
-    /// The leader pid of a process group that the task's last attempt left running, if it still runs (an
-    /// interrupted no-repeat task's process, which is let finish: a person decides once it has).
-    public static func orphanStillRunning(of task: TaskRecord, in store: any TaskStore) async -> Int32? {
-        guard task.job == "exec", task.attempts > 0 else { return nil }
-        return await orphan(of: task, in: store)?.processGroup
-    }
-
-    private static func orphan(of task: TaskRecord, in store: any TaskStore) async -> ProcessMark? {
-        guard let stored = try? await store.checkpointValue(task.id, key: ProcessMark.key(attempt: task.attempts)),
-              let mark = try? stored.decode(as: ProcessMark.self), mark.isStillRunning else { return nil }
-        return mark
     }
 }

@@ -6,9 +6,8 @@ import Foundation
 ///
 /// The deadline is the first attempt's recorded start plus `seconds`, so after a restart the task sleeps
 /// only what remains (and not at all when the deadline passed while the daemon was down). It costs no
-/// write: the start is recorded when the task is claimed. (coroq 0.1 stored the deadline as a checkpoint;
-/// a task that has one keeps it.) A `TimedJob`: a first attempt waits in the scheduler's timer heap, not
-/// as a suspended task.
+/// write: the start is recorded when the task is claimed. A `TimedJob`: an attempt waits in the
+/// scheduler's timer heap, not as a suspended task.
 public struct SleepJob: TimedJob {
     public struct Arguments: Codable, Sendable {
         public var seconds: Double
@@ -42,11 +41,7 @@ public struct SleepJob: TimedJob {
     }
 
     public func run(_ arguments: Arguments, context: JobContext) async throws -> Output {
-        var deadline = context.firstStartedAt.timeIntervalSince1970 + arguments.seconds
-        if context.attempt > 1, let stored = try await context.remembered("deadline", as: Double.self) {
-            deadline = stored
-        }
-        let remaining = deadline - Date().timeIntervalSince1970
+        let remaining = readyTime(arguments, firstStartedAt: context.firstStartedAt).timeIntervalSinceNow
         if remaining > 0 {
             try await Task.sleep(for: Seconds.duration(remaining))
         }

@@ -2,6 +2,7 @@ import CoroqCore
 import CoroqJSON
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import Subprocess
 import Synchronization
@@ -90,10 +91,23 @@ final class CallbackRunner: Service {
     /// Runs the command, its whole process group killed if it outlives `timeout`. Returns nil when it
     /// succeeded, else how it failed.
     private func runShell(_ command: String, for record: TaskRecord) async throws -> String? {
-        let log = try FileDescriptor.open(
-            FilePath(logPath(record.id)), .writeOnly, options: [.create, .append, .closeOnExec],
-            permissions: [.ownerReadWrite])
-        defer { try? log.close() }
+        // Opened and closed on NIO's thread pool, not the cooperative one; the child writes to it itself.
+        let path = logPath(record.id)
+        let log = try await NIOThreadPool.singleton.runIfActive {
+            try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .append, .closeOnExec], permissions: [.ownerReadWrite])
+        }
+        do {
+            let failure = try await runShell(command, for: record, output: log)
+            try? await NIOThreadPool.singleton.runIfActive { try log.close() }
+            return failure
+        } catch {
+            try? await NIOThreadPool.singleton.runIfActive { try log.close() }
+            throw error
+        }
+    }
+
+    private func runShell(_ command: String, for record: TaskRecord, output log: FileDescriptor) async throws -> String? {
         let payload = record.result ?? (try? JSONValue(encoding: record.error)) ?? .null
         let options = {
             var options = PlatformOptions()

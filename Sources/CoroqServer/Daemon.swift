@@ -51,7 +51,7 @@ public struct Daemon: Sendable {
             logger.notice("tasks cut off by the previous daemon are back in the queue",
                           metadata: ["tasks": "\(Self.list(recovery.requeued))", "count": "\(recovery.requeued.count)"])
         }
-        await ExecJob.killOrphans(of: try await store.tasks(recovery.requeued), in: store, logger: logger)
+        await registry.cleanUpAfterCrash(requeued: try await store.tasks(recovery.requeued), checkpoints: store, logger: logger)
         if !recovery.interrupted.isEmpty {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
                            metadata: ["tasks": "\(Self.list(recovery.interrupted))", "count": "\(recovery.interrupted.count)"])
@@ -117,7 +117,7 @@ public struct Daemon: Sendable {
             submit: SubmitHandler(store: store, registry: registry, scheduler: scheduler),
             wait: WaitHandler(store: store, waiters: waiters, logger: logger),
             status: StatusHandler(store: store, startedAt: Date()),
-            control: TaskControlHandler(store: store, scheduler: scheduler),
+            control: TaskControlHandler(store: store, registry: registry, scheduler: scheduler),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             jobNames: registry.names,

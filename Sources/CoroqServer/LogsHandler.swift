@@ -81,19 +81,18 @@ struct LogsHandler: Sendable {
     }
 
     /// Sends the log file from `offset` to its end, in chunks of whole characters (unless `final`: then
-    /// to the last byte). Returns the offset reached.
+    /// to the last byte). Returns the offset reached. The file is read on NIO's thread pool (`LogFileReader`).
     private func sendFile(_ id: TaskID, from offset: Int64, _ replier: Replier, final: Bool) async -> Int64 {
-        guard let file = FileHandle(forReadingAtPath: "\(logDirectory)/\(id).log") else { return offset }
-        defer { try? file.close() }
+        guard let file = await LogFileReader.open("\(logDirectory)/\(id).log") else { return offset }
         var position = offset
-        while (try? file.seek(toOffset: UInt64(position))) != nil,
-              let data = try? file.read(upToCount: 64 * 1024), !data.isEmpty {
+        while case let data = await file.read(from: position, upTo: 64 * 1024), !data.isEmpty {
             let complete = final && data.count < 64 * 1024 ? data.count : Self.completeUTF8Prefix(data)
             guard complete > 0 else { break }
             await replier.send(RPCNotification(method: taskOutputNotification, params: TaskOutputParams(
                 id: id.rawValue, offset: position, text: String(decoding: data.prefix(complete), as: UTF8.self))))
             position += Int64(complete)
         }
+        await file.close()
         return position
     }
 

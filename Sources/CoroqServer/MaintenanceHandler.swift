@@ -4,6 +4,7 @@ import CoroqProtocol
 import CoroqStore
 import Foundation
 import Logging
+import NIOPosix
 
 /// `clean` and `backup`, and the retention pruning that calls `clean` on a timer.
 struct MaintenanceHandler: Sendable {
@@ -35,9 +36,13 @@ struct MaintenanceHandler: Sendable {
     /// Deletes finished tasks with their history and their log files. Returns how many.
     func prune(finishedBefore cutoff: Date, states: Set<TaskState>) async throws -> Int {
         let deleted = try await store.clean(finishedBefore: cutoff, states: states)
-        for id in deleted {
-            for suffix in ["log", "on-done.log"] {
-                try? FileManager.default.removeItem(atPath: "\(logDirectory)/\(id).\(suffix)")
+        // On NIO's thread pool: thousands of unlinks must not hold a thread of the cooperative pool.
+        let logDirectory = self.logDirectory
+        try? await NIOThreadPool.singleton.runIfActive {
+            for id in deleted {
+                for suffix in ["log", "on-done.log"] {
+                    try? FileManager.default.removeItem(atPath: "\(logDirectory)/\(id).\(suffix)")
+                }
             }
         }
         if !deleted.isEmpty { logger.info("pruned finished tasks", metadata: ["count": "\(deleted.count)"]) }

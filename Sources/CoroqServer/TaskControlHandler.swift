@@ -1,12 +1,12 @@
 import CoroqCore
 import CoroqRuntime
-import CoroqJobs
 import CoroqProtocol
 import Foundation
 
 /// `show`, `cancel` and `retry`: one task's history, and a person's decisions about it.
 struct TaskControlHandler: Sendable {
     let store: any TaskStore
+    let registry: JobRegistry
     let scheduler: Scheduler
 
     func show(_ params: TaskParams) async throws(RPCError) -> TaskDetail {
@@ -36,7 +36,7 @@ struct TaskControlHandler: Sendable {
     func retry(_ params: TaskParams) async throws(RPCError) -> TaskInfo {
         do {
             if let task = try await store.task(TaskID(params.id)), task.state == .interrupted,
-               let pid = await ExecJob.orphanStillRunning(of: task, in: store) {
+               let pid = await registry.orphanedProcessGroup(of: task, checkpoints: store) {
                 throw RPCError(.wrongState,
                     "the process of its cut-off attempt still runs (process group \(pid)); wait for it to end, or kill it, then retry",
                     data: ["process_group": .int(Int64(pid))])

@@ -14,7 +14,7 @@ extension SQLiteTaskStore {
         let rawIDs = ids.map(\.rawValue)
         return try await writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(TaskRecord.columns) FROM tasks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                db, sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
                 arguments: [JSONValue.array(rawIDs.map(JSONValue.int)).jsonText]
             ).map(TaskRecord.init(row:))
         }
@@ -22,7 +22,7 @@ extension SQLiteTaskStore {
 
     public func recentTasks(limit: Int) async throws -> [TaskRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(TaskRecord.columns) FROM tasks ORDER BY id DESC LIMIT ?", arguments: [limit])
+            try Row.fetchAll(db, sql: "SELECT \(TaskColumn.selection) FROM tasks ORDER BY id DESC LIMIT ?", arguments: [limit])
                 .map(TaskRecord.init(row:))
         }
     }
@@ -41,7 +41,7 @@ extension SQLiteTaskStore {
         try await writer.read { db in
             var counts: [TaskState: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, n FROM task_counts WHERE n > 0") {
-                if let state = TaskState(rawValue: row[0]) { counts[state] = row[1] }
+                if let state = TaskState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
             return counts
         }
@@ -60,13 +60,12 @@ extension SQLiteTaskStore {
         return try await writer.read { db in
             var starts: [TaskID: Date] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT task_id, MIN(started_at) FROM attempts
+                SELECT task_id, MIN(started_at) AS first_started_at FROM attempts
                 WHERE task_id IN (SELECT value FROM json_each(?))
-                  AND NOT EXISTS (SELECT 1 FROM task_checkpoints WHERE task_checkpoints.task_id = attempts.task_id)
                 GROUP BY task_id
                 """, arguments: [list])
             while let row = try rows.next() {
-                starts[TaskID(row[0] as Int64)] = Date(timeIntervalSince1970: row[1])
+                starts[TaskID(row["task_id"] as Int64)] = Date(timeIntervalSince1970: row["first_started_at"])
             }
             return starts
         }
@@ -100,73 +99,9 @@ extension SQLiteTaskStore {
 
     public func pendingCallbacks() async throws -> [TaskRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(TaskRecord.columns) FROM tasks WHERE on_done_status = 'pending' ORDER BY id")
+            try Row.fetchAll(db, sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE on_done_status = 'pending' ORDER BY id")
                 .map(TaskRecord.init(row:))
         }
-    }
-}
-
-extension TaskRecord {
-    /// The `tasks` columns a record is read from, in the order `init(row:)` reads them by position
-    /// (by position, not name: a name lookup per column was a measurable part of every claim and finish).
-    static let columns = "id, job, arguments, state, attempts, result, error, on_done, repeatable, created_at, started_at, finished_at"
-
-    /// Reads a `tasks` row selected as `columns`. A state or JSON the binary does not understand is a
-    /// storage error, not a crash.
-    init(row: Row) throws {
-        try self.init(stored: StoredTaskRow(row: row))
-    }
-
-    /// Decodes a row read earlier (its JSON is parsed here, so a writer can hand rows out undecoded).
-    init(stored row: StoredTaskRow) throws {
-        guard let state = TaskState(rawValue: row.state) else {
-            throw TaskStoreError(.storage, "task \(row.id) has an unknown state '\(row.state)'")
-        }
-        self.init(
-            id: TaskID(row.id),
-            job: row.job,
-            arguments: try JSONValue(storedText: row.arguments),
-            state: state,
-            attempts: row.attempts,
-            result: try row.result.map(JSONValue.init(storedText:)),
-            error: try row.error.map { try JSONValue(storedText: $0).decode(as: TaskError.self) },
-            onDone: row.onDone,
-            repeatable: row.repeatable,
-            createdAt: Date(timeIntervalSince1970: row.createdAt),
-            startedAt: row.startedAt.map(Date.init(timeIntervalSince1970:)),
-            finishedAt: row.finishedAt.map(Date.init(timeIntervalSince1970:)))
-    }
-}
-
-/// A `tasks` row's columns as stored, JSON still text: cheap to read on the writer's queue.
-struct StoredTaskRow: Sendable {
-    var id: Int64
-    var job: String
-    var arguments: String
-    var state: String
-    var attempts: Int
-    var result: String?
-    var error: String?
-    var onDone: String?
-    var repeatable: Bool
-    var createdAt: Double
-    var startedAt: Double?
-    var finishedAt: Double?
-
-    /// A row selected as `TaskRecord.columns`.
-    init(row: Row) {
-        id = row[0]
-        job = row[1]
-        arguments = row[2]
-        state = row[3]
-        attempts = row[4]
-        result = row[5]
-        error = row[6]
-        onDone = row[7]
-        repeatable = row[8]
-        createdAt = row[9]
-        startedAt = row[10]
-        finishedAt = row[11]
     }
 }
 

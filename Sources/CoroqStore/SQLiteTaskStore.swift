@@ -56,17 +56,19 @@ public struct SQLiteTaskStore: TaskStore {
 
     public func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord] {
         // One statement for the whole batch (a statement per task was measurable at 100k): the tasks as a
-        // JSON array of [job, arguments, on_done, repeatable], inserted in order.
+        // JSON array of `NewTaskSlot` rows, inserted in order.
         let rows = JSONValue.array(try tasks.map { task in
-            .array([.string(task.job), .string(try task.arguments.storedText()),
-                    task.onDone.map(JSONValue.string) ?? .null, .bool(task.repeatable)])
+            .array(try NewTaskSlot.allCases.map { slot in
+                switch slot {
+                case .job: .string(task.job)
+                case .arguments: .string(try task.arguments.storedText())
+                case .onDone: task.onDone.map(JSONValue.string) ?? .null
+                case .repeatable: .bool(task.repeatable)
+                }
+            })
         }).jsonText
         let ids = try await batch.write { db in
-            try Int64.fetchAll(db.cachedStatement(sql: """
-                INSERT INTO tasks (job, arguments, state, on_done, repeatable, created_at)
-                SELECT value ->> 0, value ->> 1, 'queued', value ->> 2, value ->> 3, ? FROM json_each(?) ORDER BY key
-                RETURNING id
-                """), arguments: [now.timeIntervalSince1970, rows])
+            try Int64.fetchAll(db.cachedStatement(sql: Self.insertSubmitted), arguments: [now.timeIntervalSince1970, rows])
         }
         // AUTOINCREMENT ids rise in the order of insertion, whatever order RETURNING gives them in.
         return zip(ids.sorted(), tasks).map { id, task in
@@ -76,12 +78,19 @@ public struct SQLiteTaskStore: TaskStore {
         }
     }
 
+    /// Inserts a JSON array of `NewTaskSlot` rows as queued tasks created at `?1`; returns their ids.
+    private static let insertSubmitted = """
+        INSERT INTO tasks (\(NewTaskSlot.allCases.map(\.column.name).joined(separator: ", ")), state, created_at)
+        SELECT \(NewTaskSlot.extraction()), 'queued', ?1 FROM json_each(?2) ORDER BY key
+        RETURNING id
+        """
+
     public func claim(limit: Int, at now: Date) async throws -> [TaskRecord] {
         let rows = try await batch.write { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 UPDATE tasks SET state = 'running', attempts = attempts + 1, started_at = ?
                 WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' ORDER BY id LIMIT ?)
-                RETURNING \(TaskRecord.columns)
+                RETURNING \(TaskColumn.selection)
                 """), arguments: [now.timeIntervalSince1970, limit]).map(StoredTaskRow.init(row:)).reduce(into: []) { $0.append($1) }
             guard !rows.isEmpty else { return rows }
             let boot = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM boots")) ?? 0
@@ -99,11 +108,6 @@ public struct SQLiteTaskStore: TaskStore {
 
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
         try await batch.write { db in try Self.finish(id, outcome: outcome, at: now, in: db) }
-    }
-
-    public func finish(claimed: TaskRecord, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
-        let outcome = try ClaimedOutcome(claimed, outcome, at: now)
-        return try await batch.write { db in try Self.record([outcome], at: now, in: db)[0].get() }
     }
 
     public func finish(
@@ -139,19 +143,16 @@ public struct SQLiteTaskStore: TaskStore {
     private static let recordBatchOutcomes = """
         UPDATE tasks SET state = batch.state, result = batch.result, error = batch.error, finished_at = ?1,
             on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
-        FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempts, value ->> 2 AS state, value ->> 3 AS result,
-                     value ->> 4 AS error
-              FROM json_each(?2)) AS batch
-        WHERE tasks.id = batch.id AND tasks.state = 'running' AND tasks.attempts = batch.attempts
+        FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .state, .result, .error])) FROM json_each(?2)) AS batch
+        WHERE tasks.id = batch.id AND tasks.state = 'running' AND tasks.attempts = batch.attempt
         RETURNING tasks.id
         """
 
     /// `closeAttempt` for a batch of `ClaimedOutcome.batchRow`s.
     private static let closeBatchAttempts = """
         UPDATE attempts SET finished_at = ?1, outcome = batch.outcome, error = batch.error
-        FROM (SELECT value ->> 0 AS id, value ->> 1 AS number, value ->> 4 AS error, value ->> 5 AS outcome
-              FROM json_each(?2)) AS batch
-        WHERE attempts.task_id = batch.id AND attempts.number = batch.number AND attempts.finished_at IS NULL
+        FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .error, .attemptOutcome])) FROM json_each(?2)) AS batch
+        WHERE attempts.task_id = batch.id AND attempts.number = batch.attempt AND attempts.finished_at IS NULL
         """
 
     /// An attempt's outcome, decided and encoded off the writer's queue.
@@ -170,13 +171,18 @@ public struct SQLiteTaskStore: TaskStore {
             error = try finished.error?.storedText()
         }
 
-        /// [id, attempt, state, result, error, attempt outcome]: one element of a batch's JSON array.
+        /// One element of a batch's JSON array, by `OutcomeSlot`.
         var batchRow: JSONValue {
-            .array([
-                .int(claimed.id.rawValue), .int(Int64(claimed.attempts)), .string(finished.state.rawValue),
-                result.map(JSONValue.string) ?? .null, error.map(JSONValue.string) ?? .null,
-                .string(AttemptOutcome(outcome).rawValue),
-            ])
+            .array(OutcomeSlot.allCases.map { slot in
+                switch slot {
+                case .taskID: .int(claimed.id.rawValue)
+                case .attempt: .int(Int64(claimed.attempts))
+                case .state: .string(finished.state.rawValue)
+                case .result: result.map(JSONValue.string) ?? .null
+                case .error: error.map(JSONValue.string) ?? .null
+                case .attemptOutcome: .string(AttemptOutcome(outcome).rawValue)
+                }
+            })
         }
     }
 
@@ -226,8 +232,8 @@ public struct SQLiteTaskStore: TaskStore {
             let boot = db.lastInsertedRowID
             var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
             for row in try Row.fetchAll(db, sql: "SELECT id, repeatable FROM tasks WHERE state = 'running' ORDER BY id") {
-                let id = TaskID(row[0] as Int64)
-                if row[1] as Bool { recovery.requeued.append(id) } else { recovery.interrupted.append(id) }
+                let id = TaskID(row["id"] as Int64)
+                if row["repeatable"] as Bool { recovery.requeued.append(id) } else { recovery.interrupted.append(id) }
             }
             // Set-based (a statement per task took 5 s for 100k running tasks): every open attempt of a
             // running task is cut off, then each task goes back to the queue (`requeue`) or, when it must
@@ -302,7 +308,7 @@ public struct SQLiteTaskStore: TaskStore {
     }
 
     static func fetch(_ id: TaskID, in db: Database) throws -> TaskRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TaskRecord.columns) FROM tasks WHERE id = ?"), arguments: [id.rawValue])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id = ?"), arguments: [id.rawValue])
             .map(TaskRecord.init(row:))
     }
 }

@@ -24,17 +24,6 @@ import Testing
         #expect(slept >= .milliseconds(150) && slept < .seconds(2))
     }
 
-    /// A deadline stored by coroq 0.1 (a checkpoint) still wins on a later attempt.
-    @Test func aStoredDeadlineIsKeptAcrossAttempts() async throws {
-        let store = InMemoryTaskStore()
-        let past = Date().timeIntervalSince1970 - 10
-        _ = try await store.checkpoint(TaskID(1), key: "deadline", proposed: .double(past))
-        let clock = ContinuousClock()
-        let start = clock.now
-        _ = try await SleepJob().run(.init(seconds: 3600), context: makeContext(1, attempt: 2, checkpoints: store))
-        #expect(clock.now - start < .seconds(1))
-    }
-
     @Test(arguments: [-1, Double.infinity, Double.nan])
     func rejectsSecondsThatAreNotADuration(seconds: Double) {
         #expect(throws: InvalidArguments.self) { try SleepJob().validate(.init(seconds: seconds)) }

@@ -1,0 +1,64 @@
+import CoroqCore
+import CoroqJSON
+import Foundation
+import GRDB
+
+extension TaskRecord {
+    /// Reads a `tasks` row selected as `TaskColumn.selection`. A state or JSON the binary does not
+    /// understand is a storage error, not a crash.
+    init(row: Row) throws {
+        try self.init(stored: StoredTaskRow(row: row))
+    }
+
+    /// Decodes a row read earlier (its JSON is parsed here, so a writer can hand rows out undecoded).
+    init(stored row: StoredTaskRow) throws {
+        guard let state = TaskState(rawValue: row.state) else {
+            throw TaskStoreError(.storage, "task \(row.id) has an unknown state '\(row.state)'")
+        }
+        self.init(
+            id: TaskID(row.id),
+            job: row.job,
+            arguments: try JSONValue(storedText: row.arguments),
+            state: state,
+            attempts: row.attempts,
+            result: try row.result.map(JSONValue.init(storedText:)),
+            error: try row.error.map { try JSONValue(storedText: $0).decode(as: TaskError.self) },
+            onDone: row.onDone,
+            repeatable: row.repeatable,
+            createdAt: Date(timeIntervalSince1970: row.createdAt),
+            startedAt: row.startedAt.map(Date.init(timeIntervalSince1970:)),
+            finishedAt: row.finishedAt.map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+/// A `tasks` row's columns as stored, JSON still text: cheap to read on the writer's queue.
+struct StoredTaskRow: Sendable {
+    var id: Int64
+    var job: String
+    var arguments: String
+    var state: String
+    var attempts: Int
+    var result: String?
+    var error: String?
+    var onDone: String?
+    var repeatable: Bool
+    var createdAt: Double
+    var startedAt: Double?
+    var finishedAt: Double?
+
+    /// A row selected as `TaskColumn.selection`.
+    init(row: Row) {
+        id = row[TaskColumn.id]
+        job = row[TaskColumn.job]
+        arguments = row[TaskColumn.arguments]
+        state = row[TaskColumn.state]
+        attempts = row[TaskColumn.attempts]
+        result = row[TaskColumn.result]
+        error = row[TaskColumn.error]
+        onDone = row[TaskColumn.onDone]
+        repeatable = row[TaskColumn.repeatable]
+        createdAt = row[TaskColumn.createdAt]
+        startedAt = row[TaskColumn.startedAt]
+        finishedAt = row[TaskColumn.finishedAt]
+    }
+}
