@@ -50,7 +50,7 @@ public actor InMemoryTaskStore: TaskStore {
     public func cutOff(_ ids: [TaskID], at now: Date) throws -> [TaskRecord] {
         try ids.map { id in
             guard let record = records[id] else { throw TaskStoreError.notFound(id) }
-            try cutOff(id, event: record.repeatable ? .requeue : .interrupt,
+            try cutOff(id, event: .cutOff(repeatable: record.repeatable),
                        attempt: record.repeatable ? .requeued : .interrupted, at: now)
             return records[id]!
         }
@@ -66,7 +66,7 @@ public actor InMemoryTaskStore: TaskStore {
         boot += 1
         var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
         for record in records.values.filter({ $0.state == .running }).sorted(by: { $0.id < $1.id }) {
-            try cutOff(record.id, event: record.repeatable ? .requeue : .interrupt, attempt: .interrupted, at: now)
+            try cutOff(record.id, event: .cutOff(repeatable: record.repeatable), attempt: .interrupted, at: now)
             if record.repeatable { recovery.requeued.append(record.id) } else { recovery.interrupted.append(record.id) }
         }
         return recovery

@@ -48,3 +48,11 @@ public struct TaskTransitionError: Error, Equatable, CustomStringConvertible {
 
     public var description: String { "a \(from.rawValue) task cannot \(event)" }
 }
+
+extension TaskEvent {
+    /// What cutting off a running attempt (a shutdown, a crash) does to its task: one safe to repeat goes
+    /// back to the queue, one that must not run twice waits for a person.
+    public static func cutOff(repeatable: Bool) -> TaskEvent {
+        repeatable ? .requeue : .interrupt
+    }
+}

@@ -81,15 +81,15 @@ public struct SQLiteTaskStore: TaskStore {
     /// Inserts a JSON array of `NewTaskSlot` rows as queued tasks created at `?1`; returns their ids.
     private static let insertSubmitted = """
         INSERT INTO tasks (\(NewTaskSlot.allCases.map(\.column.name).joined(separator: ", ")), state, created_at)
-        SELECT \(NewTaskSlot.extraction()), 'queued', ?1 FROM json_each(?2) ORDER BY key
+        SELECT \(NewTaskSlot.extraction()), \(StoredTransition.literal(.queued)), ?1 FROM json_each(?2) ORDER BY key
         RETURNING id
         """
 
     public func claim(limit: Int, at now: Date) async throws -> [TaskRecord] {
         let rows = try await batch.write { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                UPDATE tasks SET state = 'running', attempts = attempts + 1, started_at = ?
-                WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' ORDER BY id LIMIT ?)
+                UPDATE tasks SET state = \(StoredTransition.claim.to), attempts = attempts + 1, started_at = ?
+                WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) ORDER BY id LIMIT ?)
                 RETURNING \(TaskColumn.selection)
                 """), arguments: [now.timeIntervalSince1970, limit]).map(StoredTaskRow.init(row:)).reduce(into: []) { $0.append($1) }
             guard !rows.isEmpty else { return rows }
@@ -144,7 +144,7 @@ public struct SQLiteTaskStore: TaskStore {
         UPDATE tasks SET state = batch.state, result = batch.result, error = batch.error, finished_at = ?1,
             on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
         FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .state, .result, .error])) FROM json_each(?2)) AS batch
-        WHERE tasks.id = batch.id AND tasks.state = 'running' AND tasks.attempts = batch.attempt
+        WHERE tasks.id = batch.id AND tasks.state = \(StoredTransition.outcome.from) AND tasks.attempts = batch.attempt
         RETURNING tasks.id
         """
 
@@ -210,7 +210,7 @@ public struct SQLiteTaskStore: TaskStore {
         try await batch.write { db in
             try ids.map { id in
                 guard let record = try Self.fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
-                try Self.cutOff(id, event: record.repeatable ? .requeue : .interrupt,
+                try Self.cutOff(id, event: TaskEvent.cutOff(repeatable: record.repeatable),
                                 attempt: record.repeatable ? .requeued : .interrupted, at: now, in: db)
                 return try Self.fetch(id, in: db)!
             }
@@ -231,7 +231,7 @@ public struct SQLiteTaskStore: TaskStore {
             try db.execute(sql: "INSERT INTO boots (started_at) VALUES (?)", arguments: [now.timeIntervalSince1970])
             let boot = db.lastInsertedRowID
             var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
-            for row in try Row.fetchAll(db, sql: "SELECT id, repeatable FROM tasks WHERE state = 'running' ORDER BY id") {
+            for row in try Row.fetchAll(db, sql: "SELECT id, repeatable FROM tasks WHERE state = \(StoredTransition.requeue.from) ORDER BY id") {
                 let id = TaskID(row["id"] as Int64)
                 if row["repeatable"] as Bool { recovery.requeued.append(id) } else { recovery.interrupted.append(id) }
             }
@@ -240,12 +240,12 @@ public struct SQLiteTaskStore: TaskStore {
             // not repeat, to `interrupted` (`interrupt`), as `TaskRecord.applying` has them.
             try db.execute(sql: """
                 UPDATE attempts SET finished_at = ?, outcome = ?, error = NULL
-                WHERE finished_at IS NULL AND task_id IN (SELECT id FROM tasks WHERE state = 'running')
+                WHERE finished_at IS NULL AND task_id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.requeue.from))
                 """, arguments: [now.timeIntervalSince1970, AttemptOutcome.interrupted.rawValue])
             try db.execute(sql: """
-                UPDATE tasks SET state = CASE WHEN repeatable THEN 'queued' ELSE 'interrupted' END,
+                UPDATE tasks SET state = CASE WHEN repeatable THEN \(StoredTransition.requeue.to) ELSE \(StoredTransition.interrupt.to) END,
                     started_at = CASE WHEN repeatable THEN NULL ELSE started_at END
-                WHERE state = 'running'
+                WHERE state = \(StoredTransition.requeue.from)
                 """)
             return recovery
         }
