@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module arrows point down only (docs/ARCHITECTURE.md):
-//   coroqd → CoroqServer → CoroqRuntime, CoroqStore, CoroqJobs → CoroqCore → CoroqJSON
+//   coroqd → CoroqDaemon → CoroqServer → CoroqRuntime, CoroqStore, CoroqJobs → CoroqCore → CoroqJSON
 //                        → CoroqProtocol → CoroqJSON
 //   coroq  → CoroqClient → CoroqProtocol → CoroqJSON
 // CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does. CoroqServer
@@ -17,6 +17,10 @@ let package = Package(
     products: [
         .executable(name: "coroqd", targets: ["coroqd"]),
         .executable(name: "coroq", targets: ["coroq"]),
+        // For a daemon with jobs of its own (docs/WRITING-JOBS.md): jobs are written against CoroqCore and
+        // run by CoroqDaemon. No target of these carries unsafeFlags, so a package may depend on them by version.
+        .library(name: "CoroqDaemon", targets: ["CoroqDaemon"]),
+        .library(name: "CoroqCore", targets: ["CoroqCore"]),
         .library(name: "CoroqServer", targets: ["CoroqServer"]),
         .library(name: "CoroqClient", targets: ["CoroqClient"]),
     ],
@@ -102,14 +106,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "coroqd",
+        // coroqd's command line as a library: a user's own daemon is `CoroqDaemonMain.main` plus its jobs.
+        .target(
+            name: "CoroqDaemon",
             dependencies: [
                 "CoroqServer", "CoroqStore", "CoroqCore", "CoroqProtocol", "CoroqJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "coroqd", dependencies: ["CoroqDaemon"]),
         .executableTarget(
             name: "coroq",
             dependencies: [

@@ -1,0 +1,167 @@
+import ArgumentParser
+import CoroqCore
+import CoroqJSON
+import CoroqProtocol
+import CoroqServer
+import CoroqStore
+import Foundation
+import Logging
+
+/// `coroqd`'s command line: flags, config file, systemd, logging, then `Daemon.run()`. A library, so that a
+/// user's own daemon is exactly this plus its jobs (`CoroqDaemonMain.main(registering:)`).
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coroqd",
+        abstract: "The coroq daemon: keeps tasks in SQLite and runs them as coroutines.",
+        discussion: """
+            Runs in the foreground until SIGTERM or SIGINT, then stops taking work, lets running tasks \
+            finish for the shutdown grace, puts the rest back in the queue, and exits 0.
+
+            Settings come from flags, else the config file (--config; see config/coroqd.toml for every key \
+            and its default), else the defaults. SIGHUP re-reads the file: concurrency, retention and \
+            log_level change at once; the log says what else changed and needs a restart.
+
+            Under systemd: adopts a socket passed by socket activation (LISTEN_FDS) instead of binding \
+            --socket, and reports READY=1, STATUS=, WATCHDOG=1 and STOPPING=1 on $NOTIFY_SOCKET (Type=notify).
+            """,
+        version: coroqVersion)
+
+    @Option(help: "Config file. Default: $XDG_CONFIG_HOME/coroq/coroqd.toml, else ~/.config/coroq/coroqd.toml; none there means defaults.")
+    var config: String?
+
+    @Flag(help: "Check the config file, say what is wrong (key, line, what was expected), and exit.")
+    var checkConfig = false
+
+    @Option(help: "Control socket. Default: $COROQ_SOCKET, else $XDG_RUNTIME_DIR/coroq/coroqd.sock, else /tmp/coroq-UID/coroqd.sock.")
+    var socket: String?
+
+    @Option(help: "SQLite database. Default: $XDG_STATE_HOME/coroq/coroq.db, else ~/.local/state/coroq/coroq.db.")
+    var db: String?
+
+    @Option(help: "Most tasks running at once (default 100000).")
+    var concurrency: Int?
+
+    @Option(help: "Seconds running tasks may go on after SIGTERM before they are cancelled back into the queue (default 5).")
+    var shutdownGrace: Double?
+
+    @Option(help: "SQLite synchronous level: normal (a commit survives any crash of processes; a power cut may lose the last ones; the default) or full (survives a power cut too).")
+    var synchronous: SQLiteTaskStore.Synchronous?
+
+    @Option(help: "Delete finished tasks and their logs this long after they finished: 90s, 30m, 12h, 7d, 2w (default 7d).")
+    var retention: String?
+
+    @Option(help: "Seconds a write waits for a database lock held by another program before it fails (default 5).")
+    var busyTimeout: Double?
+
+    @Option(help: "Longest request line accepted, in bytes (default 16777216).")
+    var maxFrameBytes: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: Logger.Level?
+
+    func validate() throws {
+        if let retention, Seconds.parse(retention) == nil {
+            throw ValidationError("--retention takes a duration such as 90s, 30m, 12h, 7d or 2w")
+        }
+        if let busyTimeout, !Seconds.isValid(busyTimeout) { throw ValidationError("--busy-timeout must be 0 or more seconds") }
+        if let maxFrameBytes, maxFrameBytes < 1024 { throw ValidationError("--max-frame-bytes must be at least 1024") }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be 1 or more") }
+        if let shutdownGrace, !Seconds.isValid(shutdownGrace) {
+            throw ValidationError("--shutdown-grace must be a number of seconds from 0 to \(Int(Seconds.maximum))")
+        }
+    }
+
+    func run() async throws {
+        try await run(registering: { _ in })
+    }
+
+    /// Runs the daemon with the built-in jobs and those that `register` adds.
+    func run(registering register: (inout JobRegistry) -> Void) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configPath = config ?? ConfigFile.defaultPath(environment: environment)
+        let file: DaemonSettings
+        do {
+            file = try ConfigFile.read(configPath)
+        } catch {
+            FileHandle.standardError.write(Data("coroqd: \(configPath): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if checkConfig {
+            do {
+                // Names must resolve too, or the daemon would refuse to start with this file.
+                if file.allowedUsers != nil || file.allowedGroups != nil {
+                    _ = try PeerAccess(users: file.allowedUsers ?? [], groups: file.allowedGroups ?? [])
+                }
+                if let group = file.socketGroup, getgrnam(group) == nil {
+                    throw DaemonStartupError("socket_group: no group named '\(group)'")
+                }
+            } catch {
+                FileHandle.standardError.write(Data("coroqd: \(configPath): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            print(FileManager.default.fileExists(atPath: configPath) ? "\(configPath): ok" : "\(configPath): no such file; the defaults apply")
+            return
+        }
+        let flags = flagSettings()
+        let settings = flags.over(file)
+        let systemd = SystemdEnvironment.take()
+        // Without TZ, glibc stats /etc/localtime on every local time it formats: once per log line (a
+        // stat per finished task). Naming the file makes it read once; tasks' processes inherit the same
+        // zone. (A change of the system's zone then applies at the next start.)
+        setenv("TZ", ":/etc/localtime", 0)
+        let levels = LogLevelControl(settings.logLevel.flatMap(Logger.Level.init(rawValue:)) ?? .info)
+        // Under systemd, stderr goes to the journal: priority prefixes instead of timestamps.
+        let journal = environment["JOURNAL_STREAM"]?.isEmpty == false
+        let logger = Logger(label: "coroqd") { label -> any LogHandler in
+            journal ? levels.handler(wrapping: JournalLogHandler(label: label))
+                : levels.handler(wrapping: StreamLogHandler.standardError(label: label))
+        }
+        var configuration = DaemonConfiguration(
+            socketPath: SocketLocation.resolve(explicit: settings.socket, environment: environment),
+            databasePath: settings.database ?? DaemonConfiguration.defaultDatabasePath(environment: environment),
+            scheduler: SchedulerConfiguration(
+                concurrencyLimit: settings.concurrency ?? 100_000, shutdownGrace: Seconds.duration(settings.shutdownGrace ?? 5)),
+            maximumFrameLength: settings.maxFrameBytes ?? 16 * 1024 * 1024, synchronous: settings.synchronous ?? .normal,
+            busyTimeout: Seconds.duration(settings.busyTimeout ?? 5), retention: Seconds.duration(settings.retention ?? 7 * 86400),
+            activatedSocket: systemd.activatedSocket, notifySocket: systemd.notifySocket,
+            watchdogInterval: systemd.watchdogInterval)
+        configuration.logLevel = levels
+        configuration.socketMode = settings.socketMode ?? 0o600
+        configuration.socketGroup = settings.socketGroup
+        if settings.allowedUsers != nil || settings.allowedGroups != nil {
+            do {
+                configuration.peerAccess = try PeerAccess(users: settings.allowedUsers ?? [], groups: settings.allowedGroups ?? [])
+            } catch {
+                FileHandle.standardError.write(Data("coroqd: \(configPath): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        configuration.reload = ({ try ConfigFile.read(configPath) }, settings, flags.keysSet)
+        var daemon = Daemon(configuration: configuration, logger: logger)
+        register(&daemon.registry)
+        do {
+            try await daemon.run()
+        } catch {
+            FileHandle.standardError.write(Data("coroqd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The settings given as flags.
+    private func flagSettings() -> DaemonSettings {
+        var flags = DaemonSettings()
+        flags.socket = socket
+        flags.database = db
+        flags.concurrency = concurrency
+        flags.shutdownGrace = shutdownGrace
+        flags.synchronous = synchronous
+        flags.retention = retention.flatMap(Seconds.parse)
+        flags.busyTimeout = busyTimeout
+        flags.maxFrameBytes = maxFrameBytes
+        flags.logLevel = logLevel?.rawValue
+        return flags
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension SQLiteTaskStore.Synchronous: ExpressibleByArgument {}
