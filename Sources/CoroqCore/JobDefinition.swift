@@ -21,6 +21,14 @@ public protocol JobDefinition: Sendable {
     /// The name tasks use to refer to this job.
     var name: String { get }
 
+    /// One line saying what the job does, for `coroq jobs`. Default: empty.
+    var summary: String { get }
+
+    /// The job's arguments as `coroq jobs` lists them. Default: read off `Arguments`' `Decodable`
+    /// conformance (`ArgumentDescription.of`), nil when it cannot be (a job taking any JSON, or checking
+    /// values as it decodes): such a job may list them here.
+    var argumentDescriptions: [ArgumentDescription]? { get }
+
     /// False for a job that must never run twice (it sends money, it is not idempotent): a task of it cut
     /// off by a crash becomes `interrupted` for a person to decide, instead of running again. Default true.
     var isRepeatSafe: Bool { get }
@@ -42,6 +50,8 @@ public protocol JobDefinition: Sendable {
 }
 
 extension JobDefinition {
+    public var summary: String { "" }
+    public var argumentDescriptions: [ArgumentDescription]? { ArgumentDescription.of(Arguments.self) }
     public func validate(_ arguments: Arguments) throws(InvalidArguments) {}
     public var isRepeatSafe: Bool { true }
     public func cleanUpAfterCrash(requeued tasks: [TaskRecord], checkpoints: any CheckpointStore, logger: Logger) async {}

@@ -16,6 +16,11 @@ public struct JobRegistry: Sendable {
     /// Registered job names, sorted.
     public var names: [String] { jobs.keys.sorted() }
 
+    /// Every registered job as `coroq jobs` lists it, by name.
+    public var descriptions: [JobDescription] {
+        jobs.keys.sorted().compactMap { jobs[$0]?.description }
+    }
+
     /// Checks that `job` exists and accepts `arguments`, without running anything.
     public func validate(job: String, arguments: JSONValue) throws(SubmitRejection) {
         guard let registered = jobs[job] else {
@@ -74,6 +79,26 @@ public struct JobRegistry: Sendable {
     }
 }
 
+/// A registered job as `coroq jobs` lists it.
+public struct JobDescription: Sendable, Equatable {
+    public var name: String
+    public var summary: String
+    /// False for a job whose tasks must not run twice (`JobDefinition.isRepeatSafe`).
+    public var isRepeatSafe: Bool
+    /// A `TimedJob`: a waiting attempt costs a timer-heap entry, not a coroutine.
+    public var isTimed: Bool
+    /// Nil when the job does not say.
+    public var arguments: [ArgumentDescription]?
+
+    public init(name: String, summary: String, isRepeatSafe: Bool, isTimed: Bool, arguments: [ArgumentDescription]?) {
+        self.name = name
+        self.summary = summary
+        self.isRepeatSafe = isRepeatSafe
+        self.isTimed = isTimed
+        self.arguments = arguments
+    }
+}
+
 /// Why a submit was refused before anything was stored.
 public enum SubmitRejection: Error, Equatable, CustomStringConvertible {
     case unknownJob(String, known: [String])
@@ -95,6 +120,7 @@ private struct RegisteredJob: Sendable {
     let run: @Sendable (JSONValue, JobContext) async throws -> JSONValue
     let isRepeatSafe: Bool
     let timed: TimedHooks?
+    let description: JobDescription
     let cleanUpAfterCrash: @Sendable ([TaskRecord], any CheckpointStore, Logger) async -> Void
     let orphanedProcessGroup: @Sendable (TaskRecord, any CheckpointStore) async -> Int32?
 
@@ -105,6 +131,9 @@ private struct RegisteredJob: Sendable {
     }
 
     init<Job: JobDefinition>(_ job: Job) {
+        description = JobDescription(
+            name: job.name, summary: job.summary, isRepeatSafe: job.isRepeatSafe, isTimed: job is any TimedJob,
+            arguments: job.argumentDescriptions)
         isRepeatSafe = job.isRepeatSafe
         timed = (job as? any TimedJob).map { Self.timedHooks(of: $0) }
         cleanUpAfterCrash = { await job.cleanUpAfterCrash(requeued: $0, checkpoints: $1, logger: $2) }

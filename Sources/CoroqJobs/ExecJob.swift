@@ -39,6 +39,7 @@ public struct ExecJob: JobDefinition {
         }
     }
 
+    public let summary = "Runs a command; its exit status decides success, its output goes to the task log"
     public let name = "exec"
     let logDirectory: String
     let tailBytes: Int

@@ -21,6 +21,7 @@ public struct SleepJob: TimedJob {
         public var seconds: Double
     }
 
+    public let summary = "Waits, durably: after a restart it sleeps only what remains"
     public let name = "sleep"
 
     public init() {}
