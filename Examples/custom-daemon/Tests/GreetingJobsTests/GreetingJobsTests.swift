@@ -1,0 +1,40 @@
+import CoroqCore
+import GreetingJobs
+import Logging
+import Testing
+
+/// The jobs run without a daemon: a context over the in-memory store that the daemon's own tests use.
+@Suite struct GreetingJobsTests {
+    let store = InMemoryTaskStore()
+
+    func context(task: Int64, attempt: Int = 1) -> JobContext {
+        JobContext(taskID: TaskID(task), attempt: attempt, logger: Logger(label: "test"), checkpoints: store)
+    }
+
+    @Test func greetsAsManyTimesAsAsked() async throws {
+        let output = try await Greet().run(.init(name: "Ada", times: 2), context: context(task: 1))
+        #expect(output == ["Hello, Ada!", "Hello, Ada!"])
+    }
+
+    @Test func badArgumentsAreRefusedAtSubmit() {
+        #expect(throws: InvalidArguments("'times' must be from 1 to 100")) {
+            try Greet().validate(.init(name: "Ada", times: 0))
+        }
+    }
+
+    @Test func aSecondAttemptSendsTheSameInvoice() async throws {
+        let arguments = SendInvoice.Arguments(customer: "acme", cents: 1200)
+        let first = try await SendInvoice().run(arguments, context: context(task: 7))
+        let second = try await SendInvoice().run(arguments, context: context(task: 7, attempt: 2))
+        #expect(first == second)
+        #expect(first.invoice.hasPrefix("INV-7-"))
+    }
+
+    @Test func theRegistryDescribesTheJobsForCoroqJobs() {
+        var registry = JobRegistry()
+        registry.register(SendInvoice())
+        let described = registry.descriptions.first
+        #expect(described?.isRepeatSafe == false)
+        #expect(described?.arguments?.map(\.name) == ["customer", "cents"])
+    }
+}
