@@ -19,6 +19,8 @@ public enum ClientError: Error, CustomStringConvertible {
             "coroqd is not running on \(path) (\(detail)); start it with `coroqd` (or pass --socket / set COROQ_SOCKET)"
         case .connectionLost:
             "coroqd closed the connection before answering (did it stop?); see its log"
+        case .rpc(let error) where error.knownCode == .shuttingDown:
+            error.message.hasPrefix("coroqd is stopping") ? error.message : "coroqd is stopping: \(error.message)"
         case .rpc(let error):
             error.message
         case .badResponse(let detail):

@@ -85,6 +85,7 @@ public struct TaskStoreError: Error, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case notFound = "not_found"
         case storage = "storage"
+        case shuttingDown = "shutting_down"
     }
 
     public let code: Code

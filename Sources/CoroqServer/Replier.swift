@@ -17,6 +17,15 @@ struct Replier: Sendable {
         }
     }
 
+    /// Writes frames already encoded (each ending with a newline) in one write.
+    func send(frames: [UInt8]) async {
+        do {
+            try await outbound.write(ByteBuffer(bytes: frames))
+        } catch {
+            logger.debug("could not write to a client", metadata: ["error": "\(error)"])
+        }
+    }
+
     func fail(_ id: JSONValue?, _ error: RPCError) async {
         // A notification (no id) gets no answer, not even an error (JSON-RPC 2.0).
         guard let id else { return }

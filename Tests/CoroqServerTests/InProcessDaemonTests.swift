@@ -41,15 +41,15 @@ struct InProcessDaemonTests {
                 #expect(submitted.ids == [1, 2])
                 var pushed: [TaskInfo] = []
                 var accepted: [Int64]?
-                let result = try await client.call(.wait, WaitParams(ids: [1, 2]), as: WaitResult.self) { method, frame in
-                    if method == waitAcceptedNotification {
+                let result = try await client.call(.wait, WaitParams(ids: [1, 2]), as: WaitResult.self, onNotification: { message in
+                    if message.method == waitAcceptedNotification {
                         #expect(pushed.isEmpty, "wait.accepted comes first")
-                        accepted = try RPCPayload.params(WaitAcceptedParams.self, from: frame)?.ids
+                        accepted = try message.params(WaitAcceptedParams.self)?.ids
                         return
                     }
-                    #expect(method == taskFinishedNotification)
-                    pushed.append(try #require(try RPCPayload.params(TaskFinishedParams.self, from: frame)).task)
-                }
+                    #expect(message.method == taskFinishedNotification)
+                    pushed.append(try #require(try message.params(TaskFinishedParams.self)).task)
+                })
                 #expect(accepted == [1, 2])
                 #expect(Set(result.done) == [1, 2] && result.pending.isEmpty && !result.timedOut)
                 #expect(Set(pushed.map(\.id)) == [1, 2])
