@@ -46,7 +46,7 @@ public final class ControlClient {
                 }
                 .connect(unixDomainSocketPath: socketPath).get()
         } catch {
-            throw ClientError.daemonNotRunning(socketPath: socketPath, detail: Self.describe(error))
+            throw ClientError.daemonNotRunning(socketPath: socketPath, detail: Self.describe(error), cause: error)
         }
         let result: Result
         do {
@@ -103,7 +103,7 @@ public final class ControlClient {
             do {
                 return try envelope.result(Result.self)
             } catch {
-                throw ClientError.badResponse("\(error)")
+                throw ClientError.badResponse("\(error)", cause: error)
             }
         }
     }
@@ -122,17 +122,18 @@ public final class ControlClient {
                 frame = try await eventLoop.flatSubmit { inbox.next() }.get()
             }
         } catch {
-            throw ClientError.connectionLost
+            throw ClientError.connectionLost(cause: error)
         }
         switch frame {
         case .message(let bytes):
             do {
                 return try bytes.withUnsafeReadableBytes { try RPCEnvelope(frame: $0) }
             } catch {
-                throw ClientError.badResponse("not JSON: \(String(buffer: bytes.getSlice(at: bytes.readerIndex, length: min(200, bytes.readableBytes))!))")
+                throw ClientError.badResponse(
+                    "not JSON: \(String(buffer: bytes.getSlice(at: bytes.readerIndex, length: min(200, bytes.readableBytes))!))", cause: error)
             }
         case .oversized: throw ClientError.badResponse("an answer larger than the client accepts")
-        case nil: throw ClientError.connectionLost
+        case nil: throw ClientError.connectionLost()
         }
     }
 

@@ -66,13 +66,13 @@ struct InProcessDaemonTests {
                 await #expect {
                     try await client.call(.get, GetParams(id: 42), as: TaskInfo.self)
                 } throws: { error in
-                    guard case .rpc(let rpc) = error as? ClientError else { return false }
+                    guard let rpc = (error as? ClientError)?.rpc else { return false }
                     return rpc.knownCode == .taskNotFound && rpc.message == "no task with id 42"
                 }
                 await #expect {
                     try await client.call(.submit, SubmitParams(tasks: [TaskSpec(job: "noop"), TaskSpec(job: "nope")]), as: SubmitResult.self)
                 } throws: { error in
-                    guard case .rpc(let rpc) = error as? ClientError else { return false }
+                    guard let rpc = (error as? ClientError)?.rpc else { return false }
                     return rpc.knownCode == .unknownJob && rpc.data?["index"] == 1
                 }
                 // Nothing of the refused batch was stored.
@@ -86,8 +86,7 @@ struct InProcessDaemonTests {
         await #expect {
             try await ControlClient.withConnection(socketPath: "/tmp/coroq-none-\(UUID().uuidString.prefix(8)).sock") { _ in }
         } throws: { error in
-            if case .daemonNotRunning = error as? ClientError { return true }
-            return false
+            (error as? ClientError)?.code == .daemonNotRunning
         }
     }
 }

@@ -61,7 +61,9 @@ struct WaitPathTests {
         #expect(refused.knownCode == .shuttingDown)
         #expect(refused.data?["reason"] == "shutting_down")
         #expect(RPCError(storeFailure: TaskStoreError(.storage, "disk full")).knownCode == .storageFailure)
-        let message = ClientError.rpc(refused).description
-        #expect(message.hasPrefix("coroqd is stopping"), "\(message)")
+        let error = ClientError.rpc(refused)
+        #expect(error.code == .daemonStopping && error.rpc == refused)
+        #expect(error.description.hasPrefix("coroqd is stopping"), "\(error)")
+        #expect(ClientError.rpc(RPCError(.storageFailure, "disk full")).code == .refused)
     }
 }
