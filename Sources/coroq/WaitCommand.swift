@@ -54,8 +54,9 @@ struct WaitCommand: AsyncParsableCommand {
                    let accepted = try? message.params(WaitAcceptedParams.self) {
                     progress.accepted(accepted.ids.count)
                 }
+                // Read from the parsed frame directly: the Codable route cost more than the parse.
                 guard message.method == taskFinishedNotification,
-                      let task = try? message.params(TaskFinishedParams.self)?.task else { return }
+                      let json = message.members["params"]?["task"], let task = try? TaskInfo(json: json) else { return }
                 if task.state != .succeeded { anyUnsuccessful = true }
                 if options.json {
                     lines.append(Output.json(task, pretty: false))

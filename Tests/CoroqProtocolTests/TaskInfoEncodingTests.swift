@@ -31,6 +31,17 @@ import Testing
         #expect(written == codable)
         let envelope = try output.bytes.withUnsafeBytes { try RPCEnvelope(frame: $0) }
         #expect(try envelope.params(TaskFinishedParams.self)?.task == task)
+        let direct = try TaskInfo(json: try #require(envelope.members["params"]?["task"]))
+        #expect(direct == task, "TaskInfo(json:) reads what the Codable form reads")
+    }
+
+    @Test func aTaskWithAMistypedMemberIsRefused() {
+        #expect(throws: TaskInfoReadError.self) {
+            try TaskInfo(json: ["id": "one", "job": "noop", "args": [:], "state": "queued", "attempts": 0, "created_at": 1])
+        }
+        #expect(throws: TaskInfoReadError.self) {
+            try TaskInfo(json: ["id": 1, "job": "noop", "args": [:], "state": "queued", "attempts": 0])
+        }
     }
 
     @Test func statesRoundTripAndUnknownOnesAreKept() throws {
