@@ -84,10 +84,20 @@ public struct RPCEnvelope: Sendable {
                 [String: JSONValue].self, .init(codingPath: [], debugDescription: "a message must be a JSON object"))
         }
         self.members = members
-        jsonrpc = try members["jsonrpc"].flatMap { try $0 == .null ? nil : $0.decode(as: String.self) }
+        jsonrpc = try Self.string(members["jsonrpc"], "jsonrpc")
         id = members["id"]
-        method = try members["method"].flatMap { try $0 == .null ? nil : $0.decode(as: String.self) }
+        method = try Self.string(members["method"], "method")
         error = try members["error"].flatMap { try $0 == .null ? nil : $0.decode(as: RPCError.self) }
+    }
+
+    /// A string member read without a decoder (every frame has one or two); nil when absent or null.
+    private static func string(_ value: JSONValue?, _ key: String) throws -> String? {
+        switch value {
+        case nil, .null: return nil
+        case .string(let text): return text
+        default:
+            throw DecodingError.typeMismatch(String.self, .init(codingPath: [], debugDescription: "'\(key)' must be a string"))
+        }
     }
 
     /// The message's `params` decoded as `P`, or nil when it has none.
