@@ -19,6 +19,8 @@ public struct ClientError: Error, CustomStringConvertible, @unchecked Sendable {
         public static let refused = Code("refused")
         /// The daemon's answer could not be read: a version mismatch or a bug.
         public static let badResponse = Code("bad_response")
+        /// The request could not be encoded: a bug in the client.
+        public static let unencodableRequest = Code("unencodable_request")
 
         public var description: String { name }
     }

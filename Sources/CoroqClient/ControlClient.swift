@@ -141,12 +141,13 @@ public final class ControlClient {
     /// connection (after refusing it, say), what it said before is still read, and the next read tells
     /// that the connection is gone.
     private func send(_ message: some Encodable) async throws {
-        let frame: Data
+        var frame: [UInt8]
         do {
-            frame = try message.encodedFrame()
+            frame = try message.encodedJSON()
         } catch {
-            throw ClientError.badResponse("could not encode the request")
+            throw ClientError(code: .unencodableRequest, message: "coroq could not encode its request (a bug in coroq): \(error)", cause: error)
         }
+        frame.append(UInt8(ascii: "\n"))
         channel.writeAndFlush(ByteBuffer(bytes: frame), promise: nil)
     }
 
