@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "CoroqServerTests",
             dependencies: [
-                "CoroqServer", "CoroqClient", "CoroqProtocol", "CoroqJSON", "CoroqStore",
+                "CoroqServer", "CoroqClient", "CoroqProtocol", "CoroqJSON", "CoroqStore", "CoroqCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -46,7 +46,7 @@ public final class ControlClient {
                 }
                 .connect(unixDomainSocketPath: socketPath).get()
         } catch {
-            throw ClientError.daemonNotRunning(socketPath: socketPath, detail: Self.describe(error))
+            throw ClientError.daemonNotRunning(socketPath: socketPath, detail: Self.describe(error), cause: error)
         }
         let result: Result
         do {
@@ -67,63 +67,73 @@ public final class ControlClient {
     public func hello() async throws -> HelloResult {
         guard helloPending else { throw ClientError.badResponse("hello was already answered") }
         helloPending = false
-        return try await response(to: 0, as: HelloResult.self, onNotification: { _, _ in })
+        return try await response(to: 0, as: HelloResult.self, onNotification: { _ in }, whenIdle: {})
     }
 
-    /// Sends one request and returns its result; notifications that arrive first go to `onNotification`
-    /// as (method, frame).
+    /// Sends one request and returns its result; notifications that arrive first go to `onNotification`,
+    /// parsed (once: read their typed `params` from the envelope).
+    ///
+    /// `whenIdle` is called whenever every frame received so far has been handled and the next must be
+    /// waited for: the moment to flush output buffered across many notifications.
     public func call<Params: Encodable & Sendable, Result: Decodable>(
         _ method: RPCMethod, _ params: Params, as type: Result.Type,
-        onNotification: (String, Data) throws -> Void = { _, _ in }
+        onNotification: (RPCEnvelope) throws -> Void = { _ in }, whenIdle: () -> Void = {}
     ) async throws -> Result {
         let id = nextID
         nextID += 1
         try await send(RPCRequest(id: .int(id), method: method.rawValue, params: params))
         if helloPending {
             helloPending = false
-            _ = try await response(to: 0, as: HelloResult.self, onNotification: onNotification)
+            _ = try await response(to: 0, as: HelloResult.self, onNotification: onNotification, whenIdle: whenIdle)
         }
-        return try await response(to: .int(id), as: Result.self, onNotification: onNotification)
+        return try await response(to: .int(id), as: Result.self, onNotification: onNotification, whenIdle: whenIdle)
     }
 
     private func response<Result: Decodable>(
-        to id: JSONValue, as type: Result.Type, onNotification: (String, Data) throws -> Void
+        to id: JSONValue, as type: Result.Type, onNotification: (RPCEnvelope) throws -> Void, whenIdle: () -> Void
     ) async throws -> Result {
         while true {
-            let frame = try await nextFrame()
-            let envelope: RPCEnvelope
-            do {
-                envelope = try RPCEnvelope(frame: frame)
-            } catch {
-                throw ClientError.badResponse("not JSON: \(String(decoding: frame.prefix(200), as: UTF8.self))")
-            }
-            if let method = envelope.method, envelope.id == nil {
-                try onNotification(method, frame)
+            let envelope = try await nextMessage(whenIdle: whenIdle)
+            if envelope.method != nil, envelope.id == nil {
+                try onNotification(envelope)
                 continue
             }
             if let error = envelope.error { throw ClientError.rpc(error) }
             guard envelope.id == id else { throw ClientError.badResponse("an answer to request \(envelope.id?.jsonText ?? "?")") }
             do {
-                return try RPCPayload.result(Result.self, from: frame)
+                return try envelope.result(Result.self)
             } catch {
-                throw ClientError.badResponse("\(error)")
+                throw ClientError.badResponse("\(error)", cause: error)
             }
         }
     }
 
-    private func nextFrame() async throws -> Data {
+    /// The next message, parsed straight from the channel's buffer.
+    private func nextMessage(whenIdle: () -> Void) async throws -> RPCEnvelope {
         let frame: Frame?
         do {
             let inbox = self.inbox
             let eventLoop = channel.eventLoop
-            frame = try await (eventLoop.inEventLoop ? inbox.next() : eventLoop.flatSubmit { inbox.next() }).get()
+            if eventLoop.inEventLoop {
+                if !inbox.hasFrames { whenIdle() }
+                frame = try await inbox.next().get()
+            } else {
+                whenIdle()
+                frame = try await eventLoop.flatSubmit { inbox.next() }.get()
+            }
         } catch {
-            throw ClientError.connectionLost
+            throw ClientError.connectionLost(cause: error)
         }
         switch frame {
-        case .message(let bytes): return Data(bytes.readableBytesView)
+        case .message(let bytes):
+            do {
+                return try bytes.withUnsafeReadableBytes { try RPCEnvelope(frame: $0) }
+            } catch {
+                throw ClientError.badResponse(
+                    "not JSON: \(String(buffer: bytes.getSlice(at: bytes.readerIndex, length: min(200, bytes.readableBytes))!))", cause: error)
+            }
         case .oversized: throw ClientError.badResponse("an answer larger than the client accepts")
-        case nil: throw ClientError.connectionLost
+        case nil: throw ClientError.connectionLost()
         }
     }
 
@@ -131,12 +141,13 @@ public final class ControlClient {
     /// connection (after refusing it, say), what it said before is still read, and the next read tells
     /// that the connection is gone.
     private func send(_ message: some Encodable) async throws {
-        let frame: Data
+        var frame: [UInt8]
         do {
-            frame = try message.encodedFrame()
+            frame = try message.encodedJSON()
         } catch {
-            throw ClientError.badResponse("could not encode the request")
+            throw ClientError(code: .unencodableRequest, message: "coroq could not encode its request (a bug in coroq): \(error)", cause: error)
         }
+        frame.append(UInt8(ascii: "\n"))
         channel.writeAndFlush(ByteBuffer(bytes: frame), promise: nil)
     }
 
@@ -158,6 +169,9 @@ final class FrameInbox: ChannelInboundHandler, @unchecked Sendable {
     /// Set once no more frames will come: success at the end of the stream, else the channel's error.
     private var end: Result<Void, any Error>?
     private var eventLoop: (any EventLoop)?
+
+    /// True when a frame is already here (`next()` would not wait). On the event loop only.
+    var hasFrames: Bool { !frames.isEmpty }
 
     func handlerAdded(context: ChannelHandlerContext) {
         eventLoop = context.eventLoop

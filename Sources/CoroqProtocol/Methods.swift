@@ -13,6 +13,15 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case clean
     case backup
     case logs
+
+    /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
+    /// connection, and are refused inside a batch.
+    public var streams: Bool {
+        switch self {
+        case .wait, .logs: true
+        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup: false
+        }
+    }
 }
 
 /// Pushed during `wait`, once per task as it finishes.

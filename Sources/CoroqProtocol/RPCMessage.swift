@@ -58,27 +58,46 @@ public struct RPCNotification<Params: Encodable & Sendable>: Encodable, Sendable
     }
 }
 
-/// One inbound frame, parsed once: the fields that tell requests, responses and notifications apart, and
-/// the whole message for reading its typed `params` or `result`.
+/// One message a client reads, parsed once: the fields that tell responses and notifications apart, and
+/// the parsed members for reading its typed `params` or `result` without parsing the text again.
 public struct RPCEnvelope: Sendable {
     public var jsonrpc: String?
     public var id: JSONValue?
     public var method: String?
     public var error: RPCError?
-    /// The frame's top-level members.
+    /// The message's top-level members.
     public var members: [String: JSONValue]
 
-    /// Reads one frame. Not JSON, or not a JSON object, throws.
+    /// Reads one message from its JSON text. Not JSON, or not a JSON object, throws.
+    public init(frame: UnsafeRawBufferPointer) throws {
+        try self.init(value: try JSONValue(parsing: frame))
+    }
+
+    /// Reads one message from its JSON text. Not JSON, or not a JSON object, throws.
     public init(frame: Data) throws {
-        guard case .object(let members) = try JSONValue(parsing: frame) else {
+        try self.init(value: try JSONValue(parsing: frame))
+    }
+
+    private init(value: JSONValue) throws {
+        guard case .object(let members) = value else {
             throw DecodingError.typeMismatch(
                 [String: JSONValue].self, .init(codingPath: [], debugDescription: "a message must be a JSON object"))
         }
         self.members = members
-        jsonrpc = try members["jsonrpc"].flatMap { try $0 == .null ? nil : $0.decode(as: String.self) }
+        jsonrpc = try Self.string(members["jsonrpc"], "jsonrpc")
         id = members["id"]
-        method = try members["method"].flatMap { try $0 == .null ? nil : $0.decode(as: String.self) }
+        method = try Self.string(members["method"], "method")
         error = try members["error"].flatMap { try $0 == .null ? nil : $0.decode(as: RPCError.self) }
+    }
+
+    /// A string member read without a decoder (every frame has one or two); nil when absent or null.
+    private static func string(_ value: JSONValue?, _ key: String) throws -> String? {
+        switch value {
+        case nil, .null: return nil
+        case .string(let text): return text
+        default:
+            throw DecodingError.typeMismatch(String.self, .init(codingPath: [], debugDescription: "'\(key)' must be a string"))
+        }
     }
 
     /// The message's `params` decoded as `P`, or nil when it has none.
@@ -99,23 +118,15 @@ public struct RPCEnvelope: Sendable {
     private enum RPCResultKey: CodingKey { case result }
 }
 
-/// Decoding the typed `params` or `result` of a frame.
-public enum RPCPayload {
-    /// The frame's `params`, or nil when it has none.
-    public static func params<P: Decodable>(_ type: P.Type, from frame: Data) throws -> P? {
-        try RPCEnvelope(frame: frame).params(type)
-    }
-
-    /// The frame's `result`.
-    public static func result<R: Decodable>(_ type: R.Type, from frame: Data) throws -> R {
-        try RPCEnvelope(frame: frame).result(type)
-    }
-}
-
 extension Encodable {
+    /// This message as compact JSON text (no newline): an element of a batch's answer.
+    public func encodedJSON() throws -> [UInt8] {
+        try JSONValue(encoding: self).serialized(sortedKeys: false)
+    }
+
     /// This message as one frame: compact JSON followed by a newline.
     public func encodedFrame() throws -> Data {
-        var bytes = try JSONValue(encoding: self).serialized(sortedKeys: false)
+        var bytes = try encodedJSON()
         bytes.append(0x0A)
         return Data(bytes)
     }

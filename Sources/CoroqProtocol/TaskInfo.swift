@@ -5,8 +5,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var id: Int64
     public var job: String
     public var args: JSONValue
-    /// `queued`, `running`, `succeeded`, `failed` or `cancelled`.
-    public var state: String
+    public var state: State
     public var attempts: Int
     /// Seconds since 1970.
     public var createdAt: Double
@@ -19,7 +18,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var repeatable: Bool?
 
     public init(
-        id: Int64, job: String, args: JSONValue, state: String, attempts: Int, createdAt: Double,
+        id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
         startedAt: Double?, finishedAt: Double?, result: JSONValue?, error: TaskErrorInfo?, onDone: String?,
         repeatable: Bool? = nil
     ) {

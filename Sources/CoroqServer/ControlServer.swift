@@ -14,7 +14,7 @@ import Glibc
 /// On graceful shutdown it stops taking work without cutting off an answer: the listener closes, open
 /// waits end with `shutting_down`, idle connections are closed, and a request being handled is answered.
 final class ControlServer: Service {
-    typealias Connection = NIOAsyncChannel<Frame, ByteBuffer>
+    typealias Connection = NIOAsyncChannel<RPCInbound, ByteBuffer>
     typealias Listener = NIOAsyncChannel<Connection, Never>
 
     private let listener: Listener
@@ -68,7 +68,7 @@ final class ControlServer: Service {
 
     private static func framing(_ maximumFrameLength: Int) -> @Sendable (any Channel) -> EventLoopFuture<Connection> {
         { channel in
-            channel.eventLoop.makeCompletedFuture { try Connection.framed(channel, maximumFrameLength: maximumFrameLength) }
+            channel.eventLoop.makeCompletedFuture { try Connection.rpcServer(channel, maximumFrameLength: maximumFrameLength) }
         }
     }
 
@@ -140,15 +140,9 @@ final class ControlServer: Service {
                     return
                 }
                 var session = RequestDispatcher.Session()
-                for try await frame in frames {
+                for try await message in frames {
                     if Task.isShuttingDownGracefully { break }
-                    switch frame {
-                    case .message(let bytes):
-                        await dispatcher.handle(bytes, session: &session, replier: replier)
-                    case .oversized:
-                        await replier.fail(.null, RPCError(.frameTooLarge,
-                            "request line longer than \(dispatcher.maximumFrameLength) bytes; it was skipped"))
-                    }
+                    await dispatcher.handle(message, session: &session, replier: replier)
                 }
             }
         } catch {

@@ -60,7 +60,7 @@ struct LogsHandler: Sendable {
             group.cancelAll()
         }
         if waiters.isShuttingDown {
-            throw RPCError(.shuttingDown, "coroqd is shutting down; follow the task again after it restarts")
+            throw RPCError(.shuttingDown, "coroqd is stopping; follow the task again after it restarts")
         }
         let state = (try? await store.task(id))?.state.rawValue ?? task.state.rawValue
         return LogsResult(bytes: sent, state: state)

@@ -10,9 +10,20 @@ struct Replier: Sendable {
 
     func send(_ message: some Encodable) async {
         do {
-            try await outbound.write(ByteBuffer(bytes: try message.encodedFrame()))
+            var frame = try message.encodedJSON()
+            frame.append(UInt8(ascii: "\n"))
+            try await outbound.write(ByteBuffer(bytes: frame))
         } catch {
             // The client went away; its connection loop ends on its own.
+            logger.debug("could not write to a client", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Writes frames already encoded (each ending with a newline) in one write.
+    func send(frames: [UInt8]) async {
+        do {
+            try await outbound.write(ByteBuffer(bytes: frames))
+        } catch {
             logger.debug("could not write to a client", metadata: ["error": "\(error)"])
         }
     }

@@ -5,7 +5,8 @@ import Foundation
 import Logging
 import NIOCore
 
-/// Reads one request frame, checks the envelope and the `hello` gate, and hands it to its handler.
+/// Answers the calls of one decoded line: checks the method and the `hello` gate, and hands each request to
+/// its handler.
 struct RequestDispatcher: Sendable {
     /// Per-connection state.
     struct Session {
@@ -21,82 +22,118 @@ struct RequestDispatcher: Sendable {
     let jobNames: [String]
     let maximumFrameLength: Int
 
-    func handle(_ bytes: ByteBuffer, session: inout Session, replier: Replier) async {
-        let frame = Data(bytes.readableBytesView)
-        if frame.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return }  // blank line
-        let envelope: RPCEnvelope
-        do {
-            envelope = try RPCEnvelope(frame: frame)
-        } catch {
-            return await replier.fail(.null, RPCError(.parseError, "not valid JSON: \(Self.reason(error))"))
-        }
-        let id = envelope.id
-        guard envelope.jsonrpc == "2.0", let methodName = envelope.method else {
-            return await replier.fail(id ?? .null, RPCError(
-                .invalidRequest, #"a request needs "jsonrpc": "2.0" and a "method""#))
-        }
-        guard let method = RPCMethod(rawValue: methodName) else {
-            return await replier.fail(id, RPCError(
-                .methodNotFound, "unknown method '\(methodName)'; methods: \(RPCMethod.allCases.map(\.rawValue).joined(separator: ", "))"))
-        }
-        guard session.greeted || method == .hello else {
-            return await replier.fail(id, RPCError(
-                .helloRequired, #"say hello first: {"jsonrpc":"2.0","id":0,"method":"hello","params":{"protocol_version":1}}"#))
-        }
-        do {
-            try await dispatch(method, envelope: envelope, id: id, session: &session, replier: replier)
-        } catch {
-            await replier.fail(id, error)
+    /// Answers one line: a call, or a batch of calls with one array of responses (none at all when every
+    /// call of the batch is a notification).
+    func handle(_ inbound: RPCInbound, session: inout Session, replier: Replier) async {
+        switch inbound {
+        case .oversized:
+            await replier.fail(.null, RPCError(.frameTooLarge, "request line longer than \(maximumFrameLength) bytes; it was skipped"))
+        case .single(let call):
+            guard var response = await respond(to: call, inBatch: false, session: &session, replier: replier) else { return }
+            response.append(UInt8(ascii: "\n"))
+            await replier.send(frames: response)
+        case .batch(let calls):
+            var responses: [UInt8] = [UInt8(ascii: "[")]
+            for call in calls {
+                guard let response = await respond(to: call, inBatch: true, session: &session, replier: replier) else { continue }
+                if responses.count > 1 { responses.append(UInt8(ascii: ",")) }
+                responses.append(contentsOf: response)
+            }
+            guard responses.count > 1 else { return }  // only notifications: nothing is sent back
+            responses.append(contentsOf: [UInt8(ascii: "]"), UInt8(ascii: "\n")])
+            await replier.send(frames: responses)
         }
     }
 
+    /// The response to one call as JSON text, or nil for a notification.
+    private func respond(
+        to call: RPCCall, inBatch: Bool, session: inout Session, replier: Replier
+    ) async -> [UInt8]? {
+        switch call {
+        case .invalid(let id, let error):
+            return Self.encoded(RPCErrorResponse(id: id, error: error))
+        case .request(let request):
+            do {
+                let method = try method(of: request, inBatch: inBatch, session: session)
+                return try await dispatch(method, request, session: &session, replier: replier)
+            } catch {
+                return request.id.map { Self.encoded(RPCErrorResponse(id: $0, error: error)) }
+            }
+        }
+    }
+
+    /// The request's method, once it passed the gates: known, `hello` first, no streaming in a batch.
+    private func method(of request: RPCIncomingRequest, inBatch: Bool, session: Session) throws(RPCError) -> RPCMethod {
+        guard let method = RPCMethod(rawValue: request.method) else {
+            throw RPCError(.methodNotFound,
+                "unknown method '\(request.method)'; methods: \(RPCMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard session.greeted || method == .hello else {
+            throw RPCError(.helloRequired,
+                #"say hello first: {"jsonrpc":"2.0","id":0,"method":"hello","params":{"protocol_version":1}}"#)
+        }
+        if inBatch && method.streams {
+            throw RPCError(.invalidRequest, "'\(method.rawValue)' pushes notifications while it runs; send it on its own line, not in a batch")
+        }
+        return method
+    }
+
     private func dispatch(
-        _ method: RPCMethod, envelope: RPCEnvelope, id: JSONValue?, session: inout Session, replier: Replier
-    ) async throws(RPCError) {
+        _ method: RPCMethod, _ request: RPCIncomingRequest, session: inout Session, replier: Replier
+    ) async throws(RPCError) -> [UInt8]? {
         switch method {
         case .hello:
-            let params = try Self.params(HelloParams.self, from: envelope, required: true)!
+            let params = try Self.params(HelloParams.self, from: request, required: true)!
             guard params.protocolVersion == coroqProtocolVersion else {
                 throw RPCError(.unsupportedVersion,
                     "this coroqd speaks protocol version \(coroqProtocolVersion), the client \(params.protocolVersion); use matching versions of coroq and coroqd")
             }
             session.greeted = true
-            await reply(id, HelloResult(server: "coroqd \(coroqVersion)", jobs: jobNames), replier)
-        case .submit: try await answer(envelope, id, replier) { (params: SubmitParams) throws(RPCError) in try await submit.submit(params) }
-        case .wait: try await answer(envelope, id, replier) { (params: WaitParams) throws(RPCError) in try await wait.wait(params, replier: replier) }
+            return Self.response(request.id, HelloResult(server: "coroqd \(coroqVersion)", jobs: jobNames))
+        case .submit: return try await answer(request) { (params: SubmitParams) throws(RPCError) in try await submit.submit(params) }
+        case .wait: return try await answer(request) { (params: WaitParams) throws(RPCError) in try await wait.wait(params, replier: replier) }
         case .status:
-            let params = try Self.params(StatusParams.self, from: envelope, required: false) ?? StatusParams()
-            await reply(id, try await status.status(params), replier)
-        case .get: try await answer(envelope, id, replier) { (params: GetParams) throws(RPCError) in try await status.get(params) }
-        case .show: try await answer(envelope, id, replier) { (params: TaskParams) throws(RPCError) in try await control.show(params) }
-        case .cancel: try await answer(envelope, id, replier) { (params: CancelParams) throws(RPCError) in try await control.cancel(params) }
-        case .retry: try await answer(envelope, id, replier) { (params: TaskParams) throws(RPCError) in try await control.retry(params) }
-        case .clean: try await answer(envelope, id, replier) { (params: CleanParams) throws(RPCError) in try await maintenance.clean(params) }
-        case .logs: try await answer(envelope, id, replier) { (params: LogsParams) throws(RPCError) in try await logs.logs(params, replier: replier) }
-        case .backup: try await answer(envelope, id, replier) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
+            let params = try Self.params(StatusParams.self, from: request, required: false) ?? StatusParams()
+            return Self.response(request.id, try await status.status(params))
+        case .get: return try await answer(request) { (params: GetParams) throws(RPCError) in try await status.get(params) }
+        case .show: return try await answer(request) { (params: TaskParams) throws(RPCError) in try await control.show(params) }
+        case .cancel: return try await answer(request) { (params: CancelParams) throws(RPCError) in try await control.cancel(params) }
+        case .retry: return try await answer(request) { (params: TaskParams) throws(RPCError) in try await control.retry(params) }
+        case .clean: return try await answer(request) { (params: CleanParams) throws(RPCError) in try await maintenance.clean(params) }
+        case .logs: return try await answer(request) { (params: LogsParams) throws(RPCError) in try await logs.logs(params, replier: replier) }
+        case .backup: return try await answer(request) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
         }
     }
 
-    /// Decodes the frame's required params, runs `handler`, and answers with its result.
+    /// Decodes the request's required params, runs `handler`, and encodes its result as the response.
     private func answer<Params: Decodable, Result: Encodable & Sendable>(
-        _ envelope: RPCEnvelope, _ id: JSONValue?, _ replier: Replier,
-        _ handler: (Params) async throws(RPCError) -> Result
-    ) async throws(RPCError) {
-        let params = try Self.params(Params.self, from: envelope, required: true)!
-        await reply(id, try await handler(params), replier)
+        _ request: RPCIncomingRequest, _ handler: (Params) async throws(RPCError) -> Result
+    ) async throws(RPCError) -> [UInt8]? {
+        let params = try Self.params(Params.self, from: request, required: true)!
+        return Self.response(request.id, try await handler(params))
     }
 
-    private func reply(_ id: JSONValue?, _ result: some Encodable & Sendable, _ replier: Replier) async {
-        guard let id else { return }
-        await replier.send(RPCResponse(id: id, result: result))
+    private static func response(_ id: JSONValue?, _ result: some Encodable & Sendable) -> [UInt8]? {
+        guard let id else { return nil }
+        return encoded(RPCResponse(id: id, result: result))
+    }
+
+    /// A response as JSON text. Our own result types always encode; if one ever did not, that is a bug in
+    /// coroqd, and the client still gets an answer.
+    private static func encoded(_ message: some Encodable) -> [UInt8] {
+        do {
+            return try message.encodedJSON()
+        } catch {
+            return Array(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"coroqd could not encode its answer","data":{"reason":"internal_error"}}}"#.utf8)
+        }
     }
 
     private static func params<P: Decodable>(
-        _ type: P.Type, from envelope: RPCEnvelope, required: Bool
+        _ type: P.Type, from request: RPCIncomingRequest, required: Bool
     ) throws(RPCError) -> P? {
         let params: P?
         do {
-            params = try envelope.params(P.self)
+            params = try request.params(P.self)
         } catch {
             throw RPCError(.invalidParams, "invalid params: \(reason(error))")
         }

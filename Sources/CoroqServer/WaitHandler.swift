@@ -15,13 +15,13 @@ struct WaitHandler: Sendable {
             throw RPCError(.invalidParams, "'timeout' must be a number of seconds from 0 to \(Int(Seconds.maximum))")
         }
         let ids = try await targets(params)
-        let (token, stream) = waiters.register(ids)
+        let (token, inbox) = waiters.register(ids)
         logger.debug("wait registered", metadata: ["tasks": "\(ids.count)", "timeout": "\(params.timeout.map { "\($0)" } ?? "none")"])
         let outcome: Result<WaitResult, RPCError>
         do {
             let reportAll = (params.report ?? .each) == .each
             outcome = .success(try await collect(
-                ids, timeout: params.timeout, token: token, stream: stream, replier: replier, reportAll: reportAll))
+                ids, timeout: params.timeout, token: token, inbox: inbox, replier: replier, reportAll: reportAll))
         } catch {
             outcome = .failure(error)
         }
@@ -30,7 +30,7 @@ struct WaitHandler: Sendable {
     }
 
     private func collect(
-        _ ids: [TaskID], timeout: Double?, token: WaiterRegistry.Token, stream: AsyncStream<TaskRecord>,
+        _ ids: [TaskID], timeout: Double?, token: WaiterRegistry.Token, inbox: FinishedTaskInbox,
         replier: Replier, reportAll: Bool
     ) async throws(RPCError) -> WaitResult {
         let records: [TaskRecord]
@@ -45,37 +45,58 @@ struct WaitHandler: Sendable {
             throw RPCError(.taskNotFound, "no task with id \(list)", data: ["ids": .array(unknown.map { .int($0.rawValue) })])
         }
         await replier.send(RPCNotification(method: waitAcceptedNotification, params: WaitAcceptedParams(ids: ids.map(\.rawValue))))
-        var pending = Set(records.filter { !$0.state.isFinal }.map(\.id))
-        var done: [Int64] = []
-        for record in records where record.state.isFinal {
-            done.append(record.id.rawValue)
-            if reportAll || record.state != .succeeded { await push(record, replier) }
-        }
-        guard !pending.isEmpty else { return WaitResult(done: done, pending: [], timedOut: false) }
+        // Every task is pending until recorded; the finished ones are at once. A task that finished between
+        // the registration and the read is also delivered by the registry: it is no longer pending then.
+        var progress = AwaitedTasks(pending: Set(ids), reportAll: reportAll)
+        await progress.record(records.filter(\.state.isFinal), replier)
+        guard !progress.pending.isEmpty else { return progress.result(timedOut: false) }
         await withTaskGroup(of: Void.self) { group in
             if let timeout {
                 group.addTask {
                     do {
                         try await Task.sleep(for: Seconds.duration(timeout))
-                        waiters.unregister(token)  // ends the stream below
+                        waiters.unregister(token)  // closes the inbox below
                     } catch {}
                 }
             }
-            for await record in stream where pending.remove(record.id) != nil {
-                done.append(record.id.rawValue)
-                if reportAll || record.state != .succeeded { await push(record, replier) }
-                if pending.isEmpty { break }
+            // Each batch is every task that finished since the last one: one write for all of them.
+            for await batch in inbox {
+                await progress.record(batch, replier)
+                if progress.pending.isEmpty { break }
             }
             group.cancelAll()
         }
-        if !pending.isEmpty && (waiters.isShuttingDown || Task.isCancelled) {
-            throw RPCError(.shuttingDown, "coroqd is shutting down; the tasks still pending go on after it restarts")
+        if !progress.pending.isEmpty && (waiters.isShuttingDown || Task.isCancelled) {
+            throw RPCError(.shuttingDown, "coroqd is stopping; the tasks still pending go on after it restarts")
         }
-        return WaitResult(done: done, pending: pending.map(\.rawValue).sorted(), timedOut: !pending.isEmpty)
+        return progress.result(timedOut: !progress.pending.isEmpty)
     }
 
-    private func push(_ record: TaskRecord, _ replier: Replier) async {
-        await replier.send(RPCNotification(method: taskFinishedNotification, params: TaskFinishedParams(task: TaskInfo(record))))
+    /// What one `wait` has seen so far, and the pushing of `task.finished` frames in batches.
+    private struct AwaitedTasks {
+        var pending: Set<TaskID>
+        let reportAll: Bool
+        var done: [Int64] = []
+
+        /// Notes the tasks of `records` still awaited, and pushes their `task.finished` frames in one write
+        /// per megabyte or so.
+        mutating func record(_ records: [TaskRecord], _ replier: Replier) async {
+            var frames = JSONOutput(capacity: min(records.count, 4096) * 256)
+            for record in records where pending.remove(record.id) != nil {
+                done.append(record.id.rawValue)
+                guard reportAll || record.state != .succeeded else { continue }
+                TaskFinishedFrame.append(TaskInfo(record), to: &frames)
+                if frames.bytes.count >= 1 << 20 {
+                    await replier.send(frames: frames.bytes)
+                    frames = JSONOutput(capacity: 1 << 20)
+                }
+            }
+            if !frames.bytes.isEmpty { await replier.send(frames: frames.bytes) }
+        }
+
+        func result(timedOut: Bool) -> WaitResult {
+            WaitResult(done: done, pending: pending.map(\.rawValue).sorted(), timedOut: timedOut)
+        }
     }
 
     /// The given ids, or every unfinished task for `all`.

@@ -10,61 +10,61 @@ final class WaiterRegistry: Sendable {
     private struct State {
         var nextToken = 0
         var waitersByTask: [TaskID: Set<Token>] = [:]
-        var streams: [Token: (ids: [TaskID], continuation: AsyncStream<TaskRecord>.Continuation)] = [:]
+        var inboxes: [Token: (ids: [TaskID], inbox: FinishedTaskInbox)] = [:]
         var shuttingDown = false
     }
 
     private let state = Mutex(State())
 
     /// Starts listening for the given tasks. Register before reading their state from the store, so that
-    /// no completion falls between the read and the registration. After `shutDown()` the stream is
-    /// already finished.
-    func register(_ ids: [TaskID]) -> (Token, AsyncStream<TaskRecord>) {
-        let (stream, continuation) = AsyncStream.makeStream(of: TaskRecord.self)
+    /// no completion falls between the read and the registration. After `shutDown()` the inbox is
+    /// already closed.
+    func register(_ ids: [TaskID]) -> (Token, FinishedTaskInbox) {
+        let inbox = FinishedTaskInbox()
         let token = state.withLock { state in
             let token = Token(value: state.nextToken)
             state.nextToken += 1
             if state.shuttingDown {
-                continuation.finish()
+                inbox.close()
                 return token
             }
-            state.streams[token] = (ids, continuation)
+            state.inboxes[token] = (ids, inbox)
             for id in ids { state.waitersByTask[id, default: []].insert(token) }
             return token
         }
-        return (token, stream)
+        return (token, inbox)
     }
 
-    /// Stops listening; the stream ends.
+    /// Stops listening; the inbox closes.
     func unregister(_ token: Token) {
-        let entry = state.withLock { state -> (ids: [TaskID], continuation: AsyncStream<TaskRecord>.Continuation)? in
-            guard let entry = state.streams.removeValue(forKey: token) else { return nil }
+        let entry = state.withLock { state -> (ids: [TaskID], inbox: FinishedTaskInbox)? in
+            guard let entry = state.inboxes.removeValue(forKey: token) else { return nil }
             for id in entry.ids {
                 state.waitersByTask[id]?.remove(token)
                 if state.waitersByTask[id]?.isEmpty == true { state.waitersByTask[id] = nil }
             }
             return entry
         }
-        entry?.continuation.finish()
+        entry?.inbox.close()
     }
 
     /// A task's future completed: tell everyone waiting on it. A task finishes once, so its entry goes.
     func finished(_ record: TaskRecord) {
-        let continuations = state.withLock { state in
-            (state.waitersByTask.removeValue(forKey: record.id) ?? []).compactMap { state.streams[$0]?.continuation }
+        let inboxes = state.withLock { state in
+            (state.waitersByTask.removeValue(forKey: record.id) ?? []).compactMap { state.inboxes[$0]?.inbox }
         }
-        for continuation in continuations { continuation.yield(record) }
+        for inbox in inboxes { inbox.deliver(record) }
     }
 
     /// The daemon is stopping: every wait ends now, and later ones end at once.
     func shutDown() {
-        let continuations = state.withLock { state in
+        let inboxes = state.withLock { state in
             state.shuttingDown = true
             state.waitersByTask = [:]
-            defer { state.streams = [:] }
-            return state.streams.values.map(\.continuation)
+            defer { state.inboxes = [:] }
+            return state.inboxes.values.map(\.inbox)
         }
-        for continuation in continuations { continuation.finish() }
+        for inbox in inboxes { inbox.close() }
     }
 
     var isShuttingDown: Bool { state.withLock(\.shuttingDown) }

@@ -5,11 +5,24 @@ import CoroqProtocol
 extension TaskInfo {
     init(_ record: TaskRecord) {
         self.init(
-            id: record.id.rawValue, job: record.job, args: record.arguments, state: record.state.rawValue,
+            id: record.id.rawValue, job: record.job, args: record.arguments, state: TaskInfo.State(record.state),
             attempts: record.attempts, createdAt: record.createdAt.timeIntervalSince1970,
             startedAt: record.startedAt?.timeIntervalSince1970,
             finishedAt: record.finishedAt?.timeIntervalSince1970, result: record.result,
             error: record.error.map(TaskErrorInfo.init), onDone: record.onDone, repeatable: record.repeatable)
+    }
+}
+
+extension TaskInfo.State {
+    init(_ state: TaskState) {
+        switch state {
+        case .queued: self = .queued
+        case .running: self = .running
+        case .interrupted: self = .interrupted
+        case .succeeded: self = .succeeded
+        case .failed: self = .failed
+        case .cancelled: self = .cancelled
+        }
     }
 }
 
@@ -55,6 +68,8 @@ extension RPCError {
             self = error
         } else if let error = error as? TaskStoreError, error.code == .notFound {
             self.init(.taskNotFound, error.message)
+        } else if let error = error as? TaskStoreError, error.code == .shuttingDown {
+            self.init(.shuttingDown, error.message)
         } else if let error = error as? TaskTransitionError {
             self.init(.wrongState, "task is \(error.from.rawValue): it cannot be \(error.event.pastTense)", data: [
                 "state": .string(error.from.rawValue),

@@ -45,10 +45,9 @@ struct ClientOptions: ParsableArguments {
             return try await ControlClient.withConnection(socketPath: socketPath(explicit: socket), body)
         } catch let error as ClientError {
             Output.error(error.description + Self.nextStep(for: error))
-            switch error {
-            case .daemonNotRunning, .connectionLost: throw ExitCodes.daemonUnavailable
-            case .rpc(let error) where error.knownCode == .shuttingDown: throw ExitCodes.daemonUnavailable
-            case .rpc, .badResponse: throw ExitCodes.refused
+            switch error.code {
+            case .daemonNotRunning, .connectionLost, .daemonStopping: throw ExitCodes.daemonUnavailable
+            default: throw ExitCodes.refused
             }
         }
     }
@@ -57,7 +56,7 @@ struct ClientOptions: ParsableArguments {
 extension ClientOptions {
     /// What to do about a refused request, after its message.
     static func nextStep(for error: ClientError) -> String {
-        guard case .rpc(let rpc) = error, let code = rpc.knownCode else { return "" }
+        guard let code = error.rpc?.knownCode else { return "" }
         switch code {
         case .taskNotFound: return " (`coroq status` lists the tasks)"
         case .unknownJob, .invalidArguments: return " (see `coroq submit --help`)"

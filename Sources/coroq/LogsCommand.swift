@@ -27,9 +27,9 @@ struct LogsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await options.withClient { client in
-            try await client.call(.logs, LogsParams(id: id, follow: follow ? true : nil), as: LogsResult.self) { method, frame in
-                guard method == taskOutputNotification,
-                      let chunk = try? RPCPayload.params(TaskOutputParams.self, from: frame) else { return }
+            try await client.call(.logs, LogsParams(id: id, follow: follow ? true : nil), as: LogsResult.self) { message in
+                guard message.method == taskOutputNotification,
+                      let chunk = try? message.params(TaskOutputParams.self) else { return }
                 if options.json { Output.jsonLine(chunk) } else { StandardIO.write(chunk.text, to: STDOUT_FILENO) }
             }
         }

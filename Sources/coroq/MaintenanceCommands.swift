@@ -25,6 +25,10 @@ struct CleanCommand: AsyncParsableCommand {
         guard Seconds.parse(olderThan) != nil else {
             throw ValidationError("--older-than takes a duration such as 90s, 30m, 12h or 7d")
         }
+        let finalStates = TaskInfo.State.final.map(\.rawValue)
+        if let wrong = state.first(where: { !finalStates.contains($0) }) {
+            throw ValidationError("--state \(wrong): only finished tasks are cleaned; give \(finalStates.joined(separator: ", "))")
+        }
     }
 
     func run() async throws {

@@ -20,9 +20,9 @@ struct ResultCommand: AsyncParsableCommand {
             Output.line(Output.json(task, pretty: true))
         }
         switch task.state {
-        case "succeeded":
+        case .succeeded:
             if !options.json { Output.line(Output.json(task.result, pretty: true)) }
-        case "failed", "cancelled":
+        case .failed, .cancelled:
             if !options.json { Output.line(Output.json(task.error, pretty: true)) }
             throw ExitCodes.taskFailed
         default:

@@ -109,8 +109,8 @@ struct Submission {
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)
-            } catch ClientError.rpc(let error) where batch {
-                throw ClientError.rpc(input.locate(error))
+            } catch let error as ClientError where batch && error.code == .refused && error.rpc != nil {
+                throw ClientError.rpc(input.locate(error.rpc!))
             }
         }
         // One write for every id: a line per write cost 100k system calls for a batch of 100k.

@@ -36,7 +36,7 @@ enum TaskFormat {
         for attempt in detail.attempts {
             let took = attempt.finishedAt.map { " after \(seconds($0 - attempt.startedAt))" } ?? ""
             let error = attempt.error.map { "  \($0.message)" } ?? ""
-            lines.append("  #\(attempt.number)  \(timestamp(attempt.startedAt))  start \(attempt.boot)  \(attempt.outcome ?? "running")\(took)\(error)")
+            lines.append("  #\(attempt.number)  \(timestamp(attempt.startedAt))  start \(attempt.boot)  \(attempt.outcome ?? TaskInfo.State.running.rawValue)\(took)\(error)")
         }
         if !detail.callbacks.isEmpty {
             lines.append("on-done runs")
@@ -77,8 +77,7 @@ enum TaskFormat {
     }
 
     static func countsLine(_ counts: [String: Int]) -> String {
-        ["queued", "running", "interrupted", "succeeded", "failed", "cancelled"]
-            .map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: " · ")
+        TaskInfo.State.known.map { "\($0) \(counts[$0.rawValue] ?? 0)" }.joined(separator: " · ")
     }
 
     /// `status`'s first line: which daemon, for how long, and the tasks per state.
@@ -100,10 +99,10 @@ enum TaskFormat {
     static func time(_ task: TaskInfo, now: Date) -> String {
         let now = now.timeIntervalSince1970
         switch task.state {
-        case "queued": return "waiting \(ago(now - task.createdAt))"
-        case "running": return "running \(ago(now - (task.startedAt ?? task.createdAt)))"
-        case "interrupted": return "since \(ago(now - (task.startedAt ?? task.createdAt))) ago"
-        default:
+        case .queued: return "waiting \(ago(now - task.createdAt))"
+        case .running: return "running \(ago(now - (task.startedAt ?? task.createdAt)))"
+        case .interrupted: return "since \(ago(now - (task.startedAt ?? task.createdAt))) ago"
+        case .succeeded, .failed, .cancelled, .unknown:
             let finished = task.finishedAt.map { ", \(ago(now - $0)) ago" } ?? ""
             return (duration(task).map { "took \(seconds($0))" } ?? "never ran") + finished
         }

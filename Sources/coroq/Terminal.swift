@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import CoroqProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,12 +24,12 @@ enum Terminal {
     }
 
     /// A task state, colored by what it means.
-    static func state(_ state: String) -> String {
+    static func state(_ state: TaskInfo.State) -> String {
         switch state {
-        case "succeeded": paint(state, .green)
-        case "failed": paint(state, .red)
-        case "running", "interrupted": paint(state, .yellow)
-        default: paint(state, .dim)
+        case .succeeded: paint(state.rawValue, .green)
+        case .failed: paint(state.rawValue, .red)
+        case .running, .interrupted: paint(state.rawValue, .yellow)
+        case .queued, .cancelled, .unknown: paint(state.rawValue, .dim)
         }
     }
 

@@ -45,23 +45,27 @@ struct WaitCommand: AsyncParsableCommand {
         var progress = WaitProgress()
         let params = WaitParams(
             ids: all ? nil : ids, all: all ? true : nil, timeout: timeout, report: quiet ? .failures : nil)
+        var lines = OutputLines()
         let result = try await options.withClient { client in
-            try await client.call(.wait, params, as: WaitResult.self) { method, frame in
-                if method == waitAcceptedNotification, live,
-                   let accepted = try? RPCPayload.params(WaitAcceptedParams.self, from: frame) {
+            // What was printed before an error (the daemon stopping) comes out before it.
+            defer { lines.flush() }
+            return try await client.call(.wait, params, as: WaitResult.self, onNotification: { message in
+                if message.method == waitAcceptedNotification, live,
+                   let accepted = try? message.params(WaitAcceptedParams.self) {
                     progress.accepted(accepted.ids.count)
                 }
-                guard method == taskFinishedNotification,
-                      let task = try? RPCPayload.params(TaskFinishedParams.self, from: frame)?.task else { return }
-                if task.state != "succeeded" { anyUnsuccessful = true }
+                // Read from the parsed frame directly: the Codable route cost more than the parse.
+                guard message.method == taskFinishedNotification,
+                      let json = message.members["params"]?["task"], let task = try? TaskInfo(json: json) else { return }
+                if task.state != .succeeded { anyUnsuccessful = true }
                 if options.json {
-                    Output.jsonLine(task)
+                    lines.append(Output.json(task, pretty: false))
                 } else if live {
                     progress.finished(task)
                 } else {
-                    Output.line(TaskFormat.finishedLine(task))
+                    lines.append(TaskFormat.finishedLine(task))
                 }
-            }
+            }, whenIdle: { lines.flush() })
         }
         if live { progress.summary(timedOut: result.timedOut) }
         if options.json { Output.jsonLine(result) }

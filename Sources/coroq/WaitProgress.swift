@@ -10,7 +10,7 @@ import Foundation
 struct WaitProgress {
     private var total: Int?
     private var done = 0
-    private var counts: [String: Int] = [:]
+    private var counts: [TaskInfo.State: Int] = [:]
     private let start = ContinuousClock().now
     private var lastDrawn = ContinuousClock().now - .seconds(1)
 
@@ -24,7 +24,7 @@ struct WaitProgress {
     mutating func finished(_ task: TaskInfo) {
         done += 1
         counts[task.state, default: 0] += 1
-        if task.state != "succeeded" || (total ?? 0) <= 20 {
+        if task.state != .succeeded || (total ?? 0) <= 20 {
             Terminal.clearProgress()
             Output.line(TaskFormat.finishedLine(task))
         }
@@ -33,8 +33,8 @@ struct WaitProgress {
 
     func summary(timedOut: Bool) {
         Terminal.clearProgress()
-        let parts = ["succeeded", "failed", "cancelled"].map { state in
-            Terminal.paint("\(counts[state] ?? 0) \(state)", counts[state, default: 0] > 0 && state != "succeeded" ? .red : .bold)
+        let parts = TaskInfo.State.final.map { state in
+            Terminal.paint("\(counts[state] ?? 0) \(state)", counts[state, default: 0] > 0 && state != .succeeded ? .red : .bold)
         }
         let pending = timedOut ? ", \((total ?? done) - done) still pending" : ""
         Output.line("\(parts.joined(separator: ", "))\(pending) in \(elapsed)")
@@ -50,7 +50,7 @@ struct WaitProgress {
         let now = ContinuousClock().now
         guard force || now - lastDrawn > .milliseconds(50) else { return }
         lastDrawn = now
-        let failed = (counts["failed"] ?? 0) + (counts["cancelled"] ?? 0)
+        let failed = (counts[.failed] ?? 0) + (counts[.cancelled] ?? 0)
         let failedText = failed > 0 ? Terminal.paint(" · \(failed) failed", .red) : ""
         Terminal.progress("waiting: \(done)/\(total.map(String.init) ?? "?") done\(failedText) · \(elapsed)")
     }

@@ -184,7 +184,7 @@ struct EndToEndTests {
             kill(daemon.pid, SIGTERM)
             let result = try await wait
             #expect(result.exitCode == 69)
-            #expect(result.stderr == "coroq: coroqd is shutting down; the tasks still pending go on after it restarts\n")
+            #expect(result.stderr == "coroq: coroqd is stopping; the tasks still pending go on after it restarts\n")
             withExtendedLifetime(idle) {}
         }
         #expect(exit.status == .exited(0))

@@ -32,6 +32,16 @@ final class RawConnection: @unchecked Sendable {  // used by one test at a time
         }
     }
 
+    /// The next line, parsed as whatever JSON it holds (an array for a batch's answer).
+    func receiveJSON() async throws -> Any {
+        let line: Data = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.receiveLine() })
+            }
+        }
+        return try JSONSerialization.jsonObject(with: line)
+    }
+
     /// The next line, parsed as a JSON object. The blocking read runs on a Dispatch thread, so it never
     /// holds one of the (two, here) threads that run the tests' async code.
     func receive() async throws -> [String: Any] {

@@ -11,7 +11,7 @@ import Testing
         #expect(frame.last == UInt8(ascii: "\n"))
         let envelope = try RPCEnvelope(frame: frame)
         #expect(envelope.jsonrpc == "2.0" && envelope.id == 3 && envelope.method == "submit")
-        let params = try #require(try RPCPayload.params(SubmitParams.self, from: frame))
+        let params = try #require(try envelope.params(SubmitParams.self))
         #expect(params.tasks == [TaskSpec(job: "sleep", args: ["seconds": 1.5], onDone: "echo hi")])
     }
 

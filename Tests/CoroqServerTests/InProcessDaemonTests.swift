@@ -41,15 +41,15 @@ struct InProcessDaemonTests {
                 #expect(submitted.ids == [1, 2])
                 var pushed: [TaskInfo] = []
                 var accepted: [Int64]?
-                let result = try await client.call(.wait, WaitParams(ids: [1, 2]), as: WaitResult.self) { method, frame in
-                    if method == waitAcceptedNotification {
+                let result = try await client.call(.wait, WaitParams(ids: [1, 2]), as: WaitResult.self, onNotification: { message in
+                    if message.method == waitAcceptedNotification {
                         #expect(pushed.isEmpty, "wait.accepted comes first")
-                        accepted = try RPCPayload.params(WaitAcceptedParams.self, from: frame)?.ids
+                        accepted = try message.params(WaitAcceptedParams.self)?.ids
                         return
                     }
-                    #expect(method == taskFinishedNotification)
-                    pushed.append(try #require(try RPCPayload.params(TaskFinishedParams.self, from: frame)).task)
-                }
+                    #expect(message.method == taskFinishedNotification)
+                    pushed.append(try #require(try message.params(TaskFinishedParams.self)).task)
+                })
                 #expect(accepted == [1, 2])
                 #expect(Set(result.done) == [1, 2] && result.pending.isEmpty && !result.timedOut)
                 #expect(Set(pushed.map(\.id)) == [1, 2])
@@ -66,13 +66,13 @@ struct InProcessDaemonTests {
                 await #expect {
                     try await client.call(.get, GetParams(id: 42), as: TaskInfo.self)
                 } throws: { error in
-                    guard case .rpc(let rpc) = error as? ClientError else { return false }
+                    guard let rpc = (error as? ClientError)?.rpc else { return false }
                     return rpc.knownCode == .taskNotFound && rpc.message == "no task with id 42"
                 }
                 await #expect {
                     try await client.call(.submit, SubmitParams(tasks: [TaskSpec(job: "noop"), TaskSpec(job: "nope")]), as: SubmitResult.self)
                 } throws: { error in
-                    guard case .rpc(let rpc) = error as? ClientError else { return false }
+                    guard let rpc = (error as? ClientError)?.rpc else { return false }
                     return rpc.knownCode == .unknownJob && rpc.data?["index"] == 1
                 }
                 // Nothing of the refused batch was stored.
@@ -86,8 +86,7 @@ struct InProcessDaemonTests {
         await #expect {
             try await ControlClient.withConnection(socketPath: "/tmp/coroq-none-\(UUID().uuidString.prefix(8)).sock") { _ in }
         } throws: { error in
-            if case .daemonNotRunning = error as? ClientError { return true }
-            return false
+            (error as? ClientError)?.code == .daemonNotRunning
         }
     }
 }

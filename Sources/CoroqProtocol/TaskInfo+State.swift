@@ -1,0 +1,61 @@
+extension TaskInfo {
+    /// Where a task is in its life, as the wire names it: `queued`, `running`, `interrupted`, `succeeded`,
+    /// `failed`, `cancelled`.
+    ///
+    /// - Important: a newer daemon may send a state this client does not know; it reads as `unknown` with
+    ///   its word kept, and prints as that word.
+    public enum State: Sendable, Hashable, Codable, CustomStringConvertible {
+        case queued
+        case running
+        case interrupted
+        case succeeded
+        case failed
+        case cancelled
+        case unknown(String)
+
+        /// Every state this version knows, in the order a person reads them (waiting, running, done).
+        public static let known: [State] = [.queued, .running, .interrupted, .succeeded, .failed, .cancelled]
+
+        /// The final states: the ones `clean` may delete.
+        public static let final: [State] = [.succeeded, .failed, .cancelled]
+
+        public init(rawValue: String) {
+            switch rawValue {
+            case "queued": self = .queued
+            case "running": self = .running
+            case "interrupted": self = .interrupted
+            case "succeeded": self = .succeeded
+            case "failed": self = .failed
+            case "cancelled": self = .cancelled
+            default: self = .unknown(rawValue)
+            }
+        }
+
+        /// The state's word on the wire.
+        public var rawValue: String {
+            switch self {
+            case .queued: "queued"
+            case .running: "running"
+            case .interrupted: "interrupted"
+            case .succeeded: "succeeded"
+            case .failed: "failed"
+            case .cancelled: "cancelled"
+            case .unknown(let word): word
+            }
+        }
+
+        /// True once the task's future has completed (a state this client does not know is not final).
+        public var isFinal: Bool { Self.final.contains(self) }
+
+        public var description: String { rawValue }
+
+        public init(from decoder: any Decoder) throws {
+            self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+    }
+}
