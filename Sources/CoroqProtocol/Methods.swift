@@ -13,13 +13,14 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case clean
     case backup
     case logs
+    case jobs
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
     public var streams: Bool {
         switch self {
         case .wait, .logs: true
-        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup: false
+        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs: false
         }
     }
 }
@@ -192,6 +193,50 @@ public struct CleanParams: Codable, Sendable {
 public struct CleanResult: Codable, Sendable {
     public var deleted: Int
     public init(deleted: Int) { self.deleted = deleted }
+}
+
+/// `jobs` takes no params; an empty object is fine.
+public struct JobsParams: Codable, Sendable {
+    public init() {}
+}
+
+/// `jobs`: every job the daemon can run.
+public struct JobsResult: Codable, Sendable, Equatable {
+    public var jobs: [JobInfo]
+    public init(jobs: [JobInfo]) { self.jobs = jobs }
+}
+
+/// A registered job: its name, what it does, whether its tasks may run twice, and its arguments.
+public struct JobInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var summary: String
+    /// False for a job whose tasks must not run twice: cut off by a crash, they become `interrupted`.
+    public var repeatable: Bool
+    /// A timed job (`sleep`): a waiting attempt costs a timer entry, not a coroutine.
+    public var timed: Bool
+    /// Nil when the job takes any JSON object or does not say.
+    public var args: [JobArgumentInfo]?
+
+    public init(name: String, summary: String, repeatable: Bool, timed: Bool, args: [JobArgumentInfo]?) {
+        self.name = name
+        self.summary = summary
+        self.repeatable = repeatable
+        self.timed = timed
+        self.args = args
+    }
+}
+
+/// One argument of a job: `target.port` `integer`, optional or not.
+public struct JobArgumentInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var type: String
+    public var optional: Bool
+
+    public init(name: String, type: String, optional: Bool) {
+        self.name = name
+        self.type = type
+        self.optional = optional
+    }
 }
 
 /// Writes a consistent copy of the database to `path` (absolute, on the daemon's machine) while it runs.

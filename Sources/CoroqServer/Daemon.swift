@@ -121,6 +121,7 @@ public struct Daemon: Sendable {
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             jobNames: registry.names,
+            jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
             maximumFrameLength: configuration.maximumFrameLength)
         let server = ControlServer(
             listener: listener, dispatcher: dispatcher, waiters: waiters, access: configuration.peerAccess, logger: logger)

@@ -20,6 +20,8 @@ struct RequestDispatcher: Sendable {
     let logs: LogsHandler
     let maintenance: MaintenanceHandler
     let jobNames: [String]
+    /// `jobs`' answer, made once: the registry does not change while the daemon runs.
+    let jobs: JobsResult
     let maximumFrameLength: Int
 
     /// Answers one line: a call, or a batch of calls with one array of responses (none at all when every
@@ -102,6 +104,7 @@ struct RequestDispatcher: Sendable {
         case .clean: return try await answer(request) { (params: CleanParams) throws(RPCError) in try await maintenance.clean(params) }
         case .logs: return try await answer(request) { (params: LogsParams) throws(RPCError) in try await logs.logs(params, replier: replier) }
         case .backup: return try await answer(request) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
+        case .jobs: return Self.response(request.id, jobs)
         }
     }
 

@@ -93,3 +93,12 @@ extension TaskEvent {
         }
     }
 }
+
+extension JobInfo {
+    /// A registered job as `jobs` answers it.
+    init(_ job: JobDescription) {
+        self.init(
+            name: job.name, summary: job.summary, repeatable: job.isRepeatSafe, timed: job.isTimed,
+            args: job.arguments?.map { JobArgumentInfo(name: $0.name, type: $0.type, optional: $0.optional) })
+    }
+}

@@ -22,7 +22,8 @@ struct Coroq: AsyncParsableCommand {
         version: coroqVersion,
         subcommands: [
             SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self, ShowCommand.self,
-            CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, LogsCommand.self, VersionCommand.self,
+            CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, LogsCommand.self, JobsCommand.self,
+            VersionCommand.self,
         ])
 }
 

@@ -151,7 +151,7 @@ enum TaskFormat {
         }
     }
 
-    private static func align(_ rows: [[String]]) -> String {
+    static func align(_ rows: [[String]]) -> String {
         let widths = rows.reduce(into: [Int](repeating: 0, count: rows[0].count)) { widths, row in
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Terminal.visibleCount(cell)) }
         }
