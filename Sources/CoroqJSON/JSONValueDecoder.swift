@@ -79,7 +79,8 @@ private func float(_ value: JSONValue, _ path: [any CodingKey]) throws -> Float 
     case .double(let double): Float(double.description)
     default: nil
     }
-    guard let number, number.isFinite else { throw doesNotFit(Float.self, value, path) }
+    // JSONDecoder refuses what overflows to infinity and what underflows to zero (1e-50).
+    guard let number, number.isFinite, number != 0 || value.isZero else { throw doesNotFit(Float.self, value, path) }
     return number
 }
 
@@ -126,12 +127,21 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        JSONValueDecoder(value: members["super"] ?? .null, codingPath: codingPath)
+        JSONValueDecoder(value: members["super"] ?? .null, codingPath: codingPath + [SuperKey()])
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
         JSONValueDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
     }
+}
+
+/// The member `superDecoder()` and `superEncoder()` use, and the key they add to the coding path, as Foundation.
+struct SuperKey: CodingKey {
+    var stringValue: String { "super" }
+    var intValue: Int? { nil }
+    init() {}
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { nil }
 }
 
 private struct IndexKey: CodingKey {
@@ -212,6 +222,14 @@ private struct SingleValueContainer: SingleValueDecodingContainer {
 }
 
 extension JSONValue {
+    fileprivate var isZero: Bool {
+        switch self {
+        case .int(let number): number == 0
+        case .double(let number): number == 0
+        default: false
+        }
+    }
+
     /// What kind of JSON value this is, for error messages.
     var kindName: String {
         switch self {

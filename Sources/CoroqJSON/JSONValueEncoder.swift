@@ -140,7 +140,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func superEncoder() -> any Encoder {
         let child = EncodingNode()
         node.setMember("super", child)
-        return NodeEncoder(node: child, codingPath: codingPath)
+        return NodeEncoder(node: child, codingPath: codingPath + [SuperKey()])
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {

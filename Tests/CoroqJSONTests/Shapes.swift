@@ -77,7 +77,7 @@ struct Custom: Codable, Equatable {
         let point = try container.nestedContainer(keyedBy: PointKeys.self, forKey: .point)
         self.point = (try point.decode(Int.self, forKey: .x), try point.decode(Int.self, forKey: .y))
         note = try container.decodeIfPresent(String.self, forKey: .note)
-        explicitNull = container.contains(.marker) && (try container.decodeNil(forKey: .marker))
+        explicitNull = try container.contains(.marker) && container.decodeNil(forKey: .marker)
         var list = try container.nestedUnkeyedContainer(forKey: .list)
         _ = try list.decode(Int.self)
         guard try list.decodeNil() else { throw DecodingError.dataCorruptedError(in: list, debugDescription: "expected null") }
