@@ -6,6 +6,9 @@ import Foundation
 // Documented differences, skipped rather than reported:
 // - UTF-16/UTF-32 text (Foundation detects it; coroq's wire and database are UTF-8 only);
 // - nesting deeper than JSONParser.maximumDepth (512), refused on purpose;
+// - a trailing comma ("[1,]", "{"a":1,}"), which both Foundation parsers take and CoroqJSON refuses (RFC 8259);
+// - text that only JSONSerialization accepts ("[1,]": it is looser than RFC 8259 and JSONDecoder), printed;
+// - an integer beyond 2^53 written with a fraction or exponent: the nearest double here, exact in JSONDecoder;
 // - a repeated member name: JSONSerialization keeps the last value, JSONDecoder and CoroqJSON the first,
 //   which is why values are compared with JSONDecoder's reading.
 // Built and run by scripts/fuzz-json.
@@ -16,13 +19,18 @@ public func fuzzJSONParser(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt 
     if isWideUnicode(bytes) { return 0 }
     let data = Data(bytes)
     let ours = Result<JSONValue, JSONSyntaxError>(catching: { () throws(JSONSyntaxError) in try JSONParser.parse(bytes) })
-    if case .failure(let error) = ours, error.message.contains("nested deeper") { return 0 }
+    if case .failure(let error) = ours, error.message.contains("nested deeper") || error.message.contains("trailing comma") { return 0 }
     let serialization = Result(catching: { try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) })
     let decoder = Result(catching: { try JSONDecoder().decode(Oracle.self, from: data) })
-    check(ours, serialization, "JSONSerialization", data)
     check(ours, decoder, "JSONDecoder", data)
+    // JSONSerialization is looser than JSONDecoder on Linux (it takes "[1,]"); a difference with it alone
+    // is printed, not a finding, as long as CoroqJSON agrees with JSONDecoder.
+    if (try? ours.get()) != nil, case .failure(let error) = serialization {
+        fail("only JSONSerialization refuses: \(error)", data)
+    }
+    if case .failure = ours, case .success = serialization { noteLooseSerialization(data) }
     if case .success(let value) = ours, case .success(let oracle) = decoder, !same(value, oracle) {
-        fail("values differ: ours \(value), JSONDecoder \(oracle)", data)
+        fail("values differ; \(firstDifference)", data)
     }
     return 0
 }
@@ -32,6 +40,15 @@ private func check<A, B>(_ ours: Result<A, JSONSyntaxError>, _ theirs: Result<B,
     case (.success, .failure(let error)): fail("only \(name) refuses: \(error)", data)
     case (.failure(let error), .success): fail("only CoroqJSON refuses: \(error)", data)
     default: break
+    }
+}
+
+nonisolated(unsafe) private var looseSerializationCount = 0
+
+private func noteLooseSerialization(_ data: Data) {
+    looseSerializationCount += 1
+    if looseSerializationCount <= 5 || looseSerializationCount.nonzeroBitCount == 1 {
+        print("note \(looseSerializationCount): only JSONSerialization accepts \(String(decoding: data.prefix(200), as: UTF8.self))")
     }
 }
 
@@ -76,7 +93,15 @@ indirect enum Oracle: Decodable, CustomStringConvertible {
     }
 }
 
+nonisolated(unsafe) private var firstDifference = ""
+
 private func same(_ value: JSONValue, _ oracle: Oracle) -> Bool {
+    let equal = sameNode(value, oracle)
+    if !equal && firstDifference.isEmpty { firstDifference = "first difference: ours \(value), JSONDecoder \(oracle)" }
+    return equal
+}
+
+private func sameNode(_ value: JSONValue, _ oracle: Oracle) -> Bool {
     switch (value, oracle) {
     case (.null, .null): return true
     case (.bool(let a), .bool(let b)): return a == b
@@ -87,9 +112,15 @@ private func same(_ value: JSONValue, _ oracle: Oracle) -> Bool {
     case (.int(let a), .integer(let b)): return a == b
     case (.uint(let a), .unsigned(let b)): return a == b
     // JSONDecoder reads "2.0" and "1e2" as integers too, and "-0" as 0 before trying a Double.
-    case (.double(let a), .integer(let b)): return a == Double(b) && Int64(exactly: a) == b
-    case (.double(let a), .unsigned(let b)): return a == Double(b) && UInt64(exactly: a) == b
+    // Beyond 2^53 an integer written with a fraction or an exponent ("184467203685420.5E+3") is a double
+    // here, the nearest one; JSONDecoder reads it as the exact integer (a documented difference).
+    case (.double(let a), .integer(let b)): return Int64(exactly: a) == b || nearest(a, Double(b))
+    case (.double(let a), .unsigned(let b)): return UInt64(exactly: a) == b || nearest(a, Double(b))
     case (.double(let a), .double(let b)): return a == b
     default: return false
     }
+}
+
+private func nearest(_ a: Double, _ b: Double) -> Bool {
+    a.magnitude >= 0x1p53 && (a - b).magnitude <= a.ulp
 }

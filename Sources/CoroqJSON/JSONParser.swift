@@ -63,7 +63,7 @@ struct JSONParser: ~Copyable {
             if members.index(forKey: key) == nil { members[key] = value }
             skipWhitespace()
             switch peek() {
-            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: ","): try skipComma(before: UInt8(ascii: "}"))
             case UInt8(ascii: "}"): index += 1; depth -= 1; return .object(members)
             default: throw error("expected ',' or '}' in an object")
             }
@@ -85,11 +85,19 @@ struct JSONParser: ~Copyable {
             elements.append(try parseValue())
             skipWhitespace()
             switch peek() {
-            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: ","): try skipComma(before: UInt8(ascii: "]"))
             case UInt8(ascii: "]"): index += 1; depth -= 1; return .array(elements)
             default: throw error("expected ',' or ']' in an array")
             }
         }
+    }
+
+    /// A comma must be followed by another element. Foundation (JSONDecoder and JSONSerialization on Linux)
+    /// takes a trailing one ("[1,]"); RFC 8259 does not, nor does this parser, and it says so.
+    private mutating func skipComma(before closing: UInt8) throws(JSONSyntaxError) {
+        index += 1
+        skipWhitespace()
+        if peek() == closing { throw error("a trailing comma is not JSON") }
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
