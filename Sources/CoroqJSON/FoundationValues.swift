@@ -55,7 +55,12 @@ enum FoundationValues {
         case .int(let number): return Decimal(number)
         case .uint(let number): return Decimal(number)
         // The shortest text that reads back as this double: the digits its JSON text had, up to 15 of them.
-        case .double(let number): return Decimal(string: number.description) ?? Decimal(number)
+        case .double(let number):
+            // Beyond Decimal's range (about 1e165) JSONDecoder refuses the number.
+            guard let decimal = Decimal(string: number.description), decimal.isFinite, number.magnitude < 1e166 else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Parsed JSON number <\(number)> does not fit in Decimal."))
+            }
+            return decimal
         default: throw mismatch(Decimal.self, value, path)
         }
     }

@@ -23,7 +23,8 @@ struct DifferentialPropertyTests {
             payload.leaves.decimal = 0.25
             let ours = Differential.normalisingIntegralDoubles(try JSONValue(encoding: payload).jsonText)
             let foundation = String(decoding: try Differential.foundationEncoder.encode(payload), as: UTF8.self)
-            #expect(ours == foundation)
+            let at = zip(ours, foundation).prefix { $0 == $1 }.count
+            #expect(ours == foundation, "first difference at character \(at): ours …\(ours.dropFirst(max(at - 40, 0)).prefix(80)), Foundation …\(foundation.dropFirst(max(at - 40, 0)).prefix(80))")
         }
     }
 

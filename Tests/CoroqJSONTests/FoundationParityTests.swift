@@ -41,6 +41,11 @@ struct FoundationParityTests {
         Differential.checkDecoding(Box<Decimal>.self, Data(#"{"v":"1"}"#.utf8))
     }
 
+    @Test("a number beyond Decimal's range is refused, as Foundation refuses it", arguments: ["1e300", "-1e200", "1e165"])
+    func decimalRange(text: String) {
+        Differential.checkDecoding(Box<Decimal>.self, Data(#"{"v":\#(text)}"#.utf8))
+    }
+
     @Test("documented: a Decimal beyond 15 significant digits keeps a double's precision, Foundation all 38")
     func decimalPrecision() throws {
         let box = Box(v: Decimal(string: "3.14159265358979323846")!)
