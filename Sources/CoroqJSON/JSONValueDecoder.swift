@@ -50,6 +50,10 @@ private func primitive<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path:
     if let integerType = type as? any FixedWidthInteger.Type {
         return try integer(integerType, value, path) as! T
     }
+    // JSONDecoder calls a null where a Bool belongs a type mismatch (and, for every other type, a missing value).
+    if T.self == Bool.self, case .null = value {
+        throw DecodingError.typeMismatch(type, .init(codingPath: path, debugDescription: "Expected to decode Bool but found null instead."))
+    }
     if T.self == String.self || T.self == Bool.self || T.self == Double.self || T.self == Float.self {
         throw mismatch(type, value, path)
     }
@@ -182,8 +186,9 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
         return result
     }
 
+    /// At the end this throws, as JSONDecoder's does, rather than answering false.
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd, case .null = elements[currentIndex] else { return false }
+        guard case .null = try peek(Never.self).0 else { return false }
         currentIndex += 1
         return true
     }

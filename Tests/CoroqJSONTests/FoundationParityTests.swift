@@ -90,6 +90,35 @@ struct FoundationParityTests {
         #expect(try JSONDecoder().decode(Double.self, from: Data("-0".utf8)).sign == .minus)
     }
 
+    @Test("null where a value is required: the same error kind as Foundation for each type")
+    func nullValues() {
+        let text = Data(#"{"v":null}"#.utf8)
+        Differential.checkDecoding(Box<Bool>.self, text)
+        Differential.checkDecoding(Box<String>.self, text)
+        Differential.checkDecoding(Box<Int8>.self, text)
+        Differential.checkDecoding(Box<UInt64>.self, text)
+        Differential.checkDecoding(Box<Double>.self, text)
+        Differential.checkDecoding(Box<Float>.self, text)
+        Differential.checkDecoding(Box<Data>.self, text)
+        Differential.checkDecoding(Box<URL>.self, text)
+        Differential.checkDecoding(Box<Decimal>.self, text)
+        Differential.checkDecoding(Box<[Int]>.self, text)
+        Differential.checkDecoding(Box<[String: Int]>.self, text)
+        Differential.checkDecoding(Box<Mode>.self, text)
+    }
+
+    @Test("decodeNil() at the end of an unkeyed container throws, as JSONDecoder's does")
+    func decodeNilAtEnd() throws {
+        struct NilThenEnd: Decodable, Equatable {
+            init(from decoder: any Decoder) throws {
+                var container = try decoder.unkeyedContainer()
+                _ = try container.decodeNil()
+            }
+        }
+        #expect(throws: DecodingError.self) { try JSONValue(parsing: "[]").decode(as: NilThenEnd.self) }
+        Differential.checkDecoding(NilThenEnd.self, Data("[]".utf8))
+    }
+
     @Test("a repeated member name keeps its first value, as JSONDecoder does")
     func duplicateKeys() throws {
         #expect(try JSONValue(parsing: #"{"v":1,"v":2}"#) == ["v": 1])
