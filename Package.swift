@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // config/coroqd.toml, read into a Sendable value with clear errors.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Tests only: the differential property tests of CoroqJSON against Foundation.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // A JSON value type shared by the model and the wire format (no I/O).
@@ -133,7 +135,10 @@ let package = Package(
                     .when(platforms: [.linux], configuration: .release)),
             ]
         ),
-        .testTarget(name: "CoroqJSONTests", dependencies: ["CoroqJSON"]),
+        .testTarget(
+            name: "CoroqJSONTests",
+            dependencies: ["CoroqJSON", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "CoroqCoreTests",
             dependencies: ["CoroqCore", "CoroqJSON", .product(name: "Logging", package: "swift-log")]

@@ -17,6 +17,8 @@ struct JSONParser: ~Copyable {
     /// Parses exactly one JSON value, with only whitespace around it.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
+        // A UTF-8 byte order mark is ignored, as Foundation ignores it (RFC 8259 section 8.1 allows it).
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { parser.index = 3 }
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -56,10 +58,12 @@ struct JSONParser: ~Copyable {
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            let value = try parseValue()
+            // A repeated name keeps its first value, as JSONDecoder does (JSONSerialization keeps the last).
+            if members.index(forKey: key) == nil { members[key] = value }
             skipWhitespace()
             switch peek() {
-            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: ","): try skipComma(before: UInt8(ascii: "}"))
             case UInt8(ascii: "}"): index += 1; depth -= 1; return .object(members)
             default: throw error("expected ',' or '}' in an object")
             }
@@ -81,24 +85,35 @@ struct JSONParser: ~Copyable {
             elements.append(try parseValue())
             skipWhitespace()
             switch peek() {
-            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: ","): try skipComma(before: UInt8(ascii: "]"))
             case UInt8(ascii: "]"): index += 1; depth -= 1; return .array(elements)
             default: throw error("expected ',' or ']' in an array")
             }
         }
     }
 
+    /// A comma must be followed by another element. Foundation (JSONDecoder and JSONSerialization on Linux)
+    /// takes a trailing one ("[1,]"); RFC 8259 does not, nor does this parser, and it says so.
+    private mutating func skipComma(before closing: UInt8) throws(JSONSyntaxError) {
+        index += 1
+        skipWhitespace()
+        if peek() == closing { throw error("a trailing comma is not JSON") }
+    }
+
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1  // the opening quote
         let start = index
-        // Fast path: no escapes, the common case. Bytes ≥ 0x80 are UTF-8 and copied as they are.
+        // Fast path: no escapes, the common case. Bytes ≥ 0x80 must be valid UTF-8, as Foundation requires.
+        var isASCII = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let text = isASCII ? String(decoding: utf8, as: UTF8.self) : try validated(utf8, at: start)
                 index += 1
                 return text
             }
+            isASCII = isASCII && byte < 0x80
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character inside a string must be escaped") }
             index += 1
@@ -109,7 +124,7 @@ struct JSONParser: ~Copyable {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: utf8, as: UTF8.self)
+                return try utf8.withUnsafeBufferPointer { (utf8) throws(JSONSyntaxError) in try validated(utf8, at: start) }
             case UInt8(ascii: "\\"):
                 try parseEscape(into: &utf8)
             case 0..<0x20:
@@ -120,6 +135,13 @@ struct JSONParser: ~Copyable {
             }
         }
         throw error("unterminated string")
+    }
+
+    private func validated(_ utf8: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSONSyntaxError) -> String {
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            throw JSONSyntaxError(message: "a string is not valid UTF-8", offset: start)
+        }
+        return text
     }
 
     private mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONSyntaxError) {
@@ -171,7 +193,7 @@ struct JSONParser: ~Copyable {
         return value
     }
 
-    /// Integers that fit an `Int64` stay exact; everything else is a `Double`.
+    /// Integers that fit an `Int64` (or a `UInt64`) stay exact; everything else is a `Double`.
     private mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
         let start = index
         var isIntegral = true
@@ -193,7 +215,13 @@ struct JSONParser: ~Copyable {
             skipDigits()
         }
         let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
-        if isIntegral, let value = Self.integer(text) { return .int(value) }
+        if isIntegral, let value = Self.integer(text) {
+            // "-0" is a negative zero to JSONDecoder (as a Double); it still decodes as the integer 0.
+            return value == 0 && text.count > 1 ? .double(-0.0) : .int(value)
+        }
+        if isIntegral, text.first != UInt8(ascii: "-"), let value = UInt64(String(decoding: text, as: UTF8.self)) {
+            return .uint(value)
+        }
         guard let value = Double(String(decoding: text, as: UTF8.self)), value.isFinite else {
             throw error("number out of range")
         }

@@ -6,12 +6,14 @@ import Foundation
 
 /// A JSON document held as a value: a job's arguments, a task's result, a wire message's payload.
 ///
-/// Numbers are kept as `Double` unless they are integral and fit an `Int64`, so ids and counts round-trip
-/// exactly.
+/// Numbers are kept as `Double` unless they are integral and fit an `Int64` (or, above `Int64.max`, a
+/// `UInt64`), so ids, counts and every `UInt64` round-trip exactly, as through `JSONDecoder`.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// An integer above `Int64.max`; smaller ones are always `.int`, so equal numbers are equal values.
+    case uint(UInt64)
     case double(Double)
     case string(String)
     case array([JSONValue])
@@ -31,6 +33,8 @@ extension JSONValue: Codable {
             self = .bool(value)
         } else if let value = try? container.decode(Int64.self) {
             self = .int(value)
+        } else if let value = try? container.decode(UInt64.self) {
+            self = .uint(value)
         } else if let value = try? container.decode(Double.self) {
             self = .double(value)
         } else if let value = try? container.decode(String.self) {
@@ -48,6 +52,7 @@ extension JSONValue: Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .int(let value): try container.encode(value)
+        case .uint(let value): try container.encode(value)
         case .double(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)

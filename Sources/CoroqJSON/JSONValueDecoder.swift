@@ -8,8 +8,7 @@ struct JSONValueDecoder: Decoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        if let value = value as? T { return value }
-        return try T(from: JSONValueDecoder(value: value, codingPath: []))
+        try primitive(type, value, [])
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -29,7 +28,7 @@ struct JSONValueDecoder: Decoder {
     }
 }
 
-private func mismatch(_ type: Any.Type, _ value: JSONValue, _ path: [any CodingKey]) -> DecodingError {
+func mismatch(_ type: Any.Type, _ value: JSONValue, _ path: [any CodingKey]) -> DecodingError {
     if case .null = value {
         return .valueNotFound(type, .init(codingPath: path, debugDescription: "Expected \(type) value but found null instead."))
     }
@@ -43,27 +42,54 @@ private func primitive<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path:
     case (is Bool.Type, .bool(let flag)): return flag as! T
     case (is Double.Type, .double(let number)): return number as! T
     case (is Double.Type, .int(let number)): return Double(number) as! T
-    case (is Float.Type, .double(let number)): return Float(number) as! T
-    case (is Float.Type, .int(let number)): return Float(number) as! T
+    case (is Double.Type, .uint(let number)): return Double(number) as! T
+    case (is Float.Type, .double), (is Float.Type, .int), (is Float.Type, .uint): return try float(value, path) as! T
     case (is JSONValue.Type, _): return value as! T
     default: break
     }
     if let integerType = type as? any FixedWidthInteger.Type {
-        let exact: Int64?
-        switch value {
-        case .int(let number): exact = number
-        case .double(let number): exact = Int64(exactly: number)
-        default: throw mismatch(type, value, path)
-        }
-        guard let exact, let converted = integerType.init(exactly: exact) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "Parsed JSON number <\(value.jsonText)> does not fit in \(type)."))
-        }
-        return converted as! T
+        return try integer(integerType, value, path) as! T
+    }
+    // JSONDecoder calls a null where a Bool belongs a type mismatch (and, for every other type, a missing value).
+    if T.self == Bool.self, case .null = value {
+        throw DecodingError.typeMismatch(type, .init(codingPath: path, debugDescription: "Expected to decode Bool but found null instead."))
     }
     if T.self == String.self || T.self == Bool.self || T.self == Double.self || T.self == Float.self {
         throw mismatch(type, value, path)
     }
+    if let special = try FoundationValues.decode(type, from: value, path: path) { return special }
     return try T(from: JSONValueDecoder(value: value, codingPath: path))
+}
+
+/// As JSONDecoder: any number with an exact value of the type, "2.0" and "1e2" included.
+private func integer<I: FixedWidthInteger>(_ type: I.Type, _ value: JSONValue, _ path: [any CodingKey]) throws -> I {
+    let exact: I?
+    switch value {
+    case .int(let number): exact = I(exactly: number)
+    case .uint(let number): exact = I(exactly: number)
+    case .double(let number): exact = I(exactly: number)
+    default: throw mismatch(type, value, path)
+    }
+    guard let exact else { throw doesNotFit(type, value, path) }
+    return exact
+}
+
+/// As JSONDecoder, which reads a `Float` from the number's text: from the shortest text of the double (the
+/// original text for anything a `Float` or a person wrote), so no double rounding; out of range is refused.
+private func float(_ value: JSONValue, _ path: [any CodingKey]) throws -> Float {
+    let number: Float? = switch value {
+    case .int(let integer): Float(exactly: integer) ?? Float(String(integer))
+    case .uint(let integer): Float(exactly: integer) ?? Float(String(integer))
+    case .double(let double): Float(double.description)
+    default: nil
+    }
+    // JSONDecoder refuses what overflows to infinity and what underflows to zero (1e-50).
+    guard let number, number.isFinite, number != 0 || value.isZero else { throw doesNotFit(Float.self, value, path) }
+    return number
+}
+
+private func doesNotFit(_ type: Any.Type, _ value: JSONValue, _ path: [any CodingKey]) -> DecodingError {
+    .dataCorrupted(.init(codingPath: path, debugDescription: "Parsed JSON number <\(value.jsonText)> does not fit in \(type)."))
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -105,12 +131,21 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        JSONValueDecoder(value: members["super"] ?? .null, codingPath: codingPath)
+        JSONValueDecoder(value: members["super"] ?? .null, codingPath: codingPath + [SuperKey()])
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
         JSONValueDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
     }
+}
+
+/// The member `superDecoder()` and `superEncoder()` use, and the key they add to the coding path, as Foundation.
+struct SuperKey: CodingKey {
+    var stringValue: String { "super" }
+    var intValue: Int? { nil }
+    init() {}
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { nil }
 }
 
 private struct IndexKey: CodingKey {
@@ -134,39 +169,46 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     var count: Int? { elements.count }
     var isAtEnd: Bool { currentIndex >= elements.count }
 
-    private mutating func next(_ type: Any.Type) throws -> (JSONValue, [any CodingKey]) {
+    /// The current element; the index moves on only once it has been decoded (`advance`), so a failed
+    /// `try? decode(A.self)` can be followed by `decode(B.self)` of the same element, as with JSONDecoder.
+    private func peek(_ type: Any.Type) throws -> (JSONValue, [any CodingKey]) {
         let path = codingPath + [IndexKey(currentIndex)]
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(type, .init(codingPath: path, debugDescription: "Unkeyed container is at end."))
         }
-        defer { currentIndex += 1 }
         return (elements[currentIndex], path)
     }
 
+    private mutating func next<R>(_ type: Any.Type, _ body: (JSONValue, [any CodingKey]) throws -> R) throws -> R {
+        let (value, path) = try peek(type)
+        let result = try body(value, path)
+        currentIndex += 1
+        return result
+    }
+
+    /// At the end this throws, as JSONDecoder's does, rather than answering false.
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd, case .null = elements[currentIndex] else { return false }
+        guard case .null = try peek(Never.self).0 else { return false }
         currentIndex += 1
         return true
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let (value, path) = try next(type)
-        return try primitive(type, value, path)
+        try next(type) { value, path in try primitive(type, value, path) }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-        let (value, path) = try next([String: JSONValue].self)
-        return try JSONValueDecoder(value: value, codingPath: path).container(keyedBy: type)
+        try next([String: JSONValue].self) { value, path in
+            try JSONValueDecoder(value: value, codingPath: path).container(keyedBy: type)
+        }
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let (value, path) = try next([JSONValue].self)
-        return try JSONValueDecoder(value: value, codingPath: path).unkeyedContainer()
+        try next([JSONValue].self) { value, path in try JSONValueDecoder(value: value, codingPath: path).unkeyedContainer() }
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        let (value, path) = try next(JSONValue.self)
-        return JSONValueDecoder(value: value, codingPath: path)
+        try next(JSONValue.self) { value, path in JSONValueDecoder(value: value, codingPath: path) }
     }
 }
 
@@ -185,12 +227,20 @@ private struct SingleValueContainer: SingleValueDecodingContainer {
 }
 
 extension JSONValue {
+    fileprivate var isZero: Bool {
+        switch self {
+        case .int(let number): number == 0
+        case .double(let number): number == 0
+        default: false
+        }
+    }
+
     /// What kind of JSON value this is, for error messages.
     var kindName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
-        case .int, .double: "a number"
+        case .int, .uint, .double: "a number"
         case .string: "a string"
         case .array: "an array"
         case .object: "an object"

@@ -6,7 +6,7 @@ enum JSONValueEncoder {
     static func encode(_ value: some Encodable) throws -> JSONValue {
         if let value = value as? JSONValue { return value }
         let root = EncodingNode()
-        try value.encode(to: NodeEncoder(node: root, codingPath: []))
+        try encodeValue(value, into: root, path: [])
         return root.value
     }
 }
@@ -60,25 +60,33 @@ private func encodeValue<T: Encodable>(_ value: T, into node: EncodingNode, path
     case let value as Int: node.content = .value(.int(Int64(value)))
     case let value as Int64: node.content = .value(.int(value))
     case let value as Double: node.content = .value(try finite(value, path))
+    // JSONEncoder writes a Float's own shortest text ("0.1", not the double 0.10000000149011612).
+    case let value as Float: node.content = .value(try finite(value, path))
     default:
         if let integer = value as? any FixedWidthInteger {
-            guard let exact = Int64(exactly: integer) else {
-                throw EncodingError.invalidValue(value, .init(codingPath: path, debugDescription: "\(value) does not fit in a 64-bit JSON integer."))
-            }
-            node.content = .value(.int(exact))
-        } else if let float = value as? Float {
-            node.content = .value(try finite(Double(float), path))
+            node.content = .value(try exactInteger(integer, path))
+        } else if let special = try FoundationValues.encode(value, path: path) {
+            node.content = .value(special)
         } else {
             try value.encode(to: NodeEncoder(node: node, codingPath: path))
         }
     }
 }
 
-private func finite(_ number: Double, _ path: [any CodingKey]) throws -> JSONValue {
+private func exactInteger(_ integer: some FixedWidthInteger, _ path: [any CodingKey]) throws -> JSONValue {
+    if let exact = Int64(exactly: integer) { return .int(exact) }
+    if let exact = UInt64(exactly: integer) { return .uint(exact) }
+    throw EncodingError.invalidValue(integer, .init(codingPath: path, debugDescription: "\(integer) does not fit in a 64-bit JSON integer."))
+}
+
+/// Non-finite numbers have no JSON form; JSONEncoder refuses them with the same error.
+private func finite<F: BinaryFloatingPoint & LosslessStringConvertible>(_ number: F, _ path: [any CodingKey]) throws -> JSONValue {
     guard number.isFinite else {
-        throw EncodingError.invalidValue(number, .init(codingPath: path, debugDescription: "\(number) has no JSON form."))
+        let name = number.isNaN ? "nan" : number < 0 ? "-infinity" : "infinity"
+        throw EncodingError.invalidValue(number, .init(codingPath: path, debugDescription: "Unable to encode \(F.self).\(name) directly in JSON."))
     }
-    return .double(number)
+    if let double = number as? Double { return .double(double) }
+    return .double(Double(number.description)!)
 }
 
 private struct NodeEncoder: Encoder {
@@ -132,7 +140,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func superEncoder() -> any Encoder {
         let child = EncodingNode()
         node.setMember("super", child)
-        return NodeEncoder(node: child, codingPath: codingPath)
+        return NodeEncoder(node: child, codingPath: codingPath + [SuperKey()])
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {

@@ -16,6 +16,7 @@ struct JSONWriter {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
         case .int(let number): writeInteger(number)
+        case .uint(let number): bytes.append(contentsOf: String(number).utf8)
         case .double(let number): writeDouble(number)
         case .string(let text): writeString(text)
         case .array(let elements):
