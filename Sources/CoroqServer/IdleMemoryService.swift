@@ -10,13 +10,13 @@ import Glibc
 
 /// Gives a burst's memory back to the system once the daemon goes idle (issue 9).
 ///
-/// After 1.2M no-ops the daemon held ~350 MiB idle against ~31 MiB fresh, of which ~45 MiB was live: the
-/// rest was freed heap that glibc keeps in its arenas. Two things bound it:
+/// After 600k no-ops the daemon held ~350 MiB idle against ~31 MiB fresh, of which ~45 MiB was in use
+/// (`malloc_stats`): the rest was freed heap that glibc keeps in its arenas. Two things bound it:
 /// - glibc's mmap threshold is fixed at its initial 128 KiB. By default it rises (up to 32 MiB) each time a
 ///   large block is freed, after which every large buffer of a burst (a 100k-task request, a claim's rows)
 ///   is carved out of the arenas and fragments them; fixed, such buffers are mapped and unmapped on their
 ///   own. The plateau after 300k no-ops: 324 → 161 MiB, with no measurable CPU cost per task.
-/// - Once no task has finished, the process has used almost no CPU for a whole `period`, and nothing is
+/// - Once no task has finished, the process has used under 2 % CPU for a whole `period`, and nothing is
 ///   queued or running, it releases SQLite's memory (page cache, cached statements with their last bound
 ///   arguments — a submit's whole JSON text) and calls `malloc_trim(0)`, which hands every free page of
 ///   every arena back to the kernel.
