@@ -102,6 +102,7 @@ public struct Daemon: Sendable {
     /// the scheduler drains, then callbacks of the last finished tasks are fired.
     private func makeServices(store: SQLiteTaskStore, listener: ControlServer.Listener) async throws -> [any Service] {
         let waiters = WaiterRegistry()
+        let idle = IdleMemoryService(store: store, logger: logger)  // memory back to the system once idle
         let callbacks = CallbackRunner(store: store, logDirectory: configuration.logDirectory, logger: logger)
         for record in try await store.pendingCallbacks() {
             callbacks.enqueue(record)
@@ -111,6 +112,7 @@ public struct Daemon: Sendable {
         ) { record in
             waiters.finished(record)
             callbacks.enqueue(record)
+            idle.nudge()
         }
         let maintenance = MaintenanceHandler(store: store, logDirectory: configuration.logDirectory, logger: logger)
         let dispatcher = RequestDispatcher(
@@ -127,7 +129,7 @@ public struct Daemon: Sendable {
             listener: listener, dispatcher: dispatcher, waiters: waiters, access: configuration.peerAccess, logger: logger)
         let retentionSetting = RetentionService.Setting(Seconds.of(configuration.retention))
         let retention = RetentionService(maintenance: maintenance, retention: retentionSetting, logger: logger)
-        var services: [any Service] = [callbacks, retention, scheduler, server]
+        var services: [any Service] = [idle, callbacks, retention, scheduler, server]
         if let reload = configuration.reload {
             services.append(ConfigReloadService(
                 hangups: await UnixSignalsSequence(trapping: .sighup), reload: reload.read, running: reload.running, fromFlags: reload.fromFlags, scheduler: scheduler,
