@@ -35,6 +35,8 @@ final class OutcomeQueue: Sendable {
         state.withLock { state in
             if state.items.isEmpty {
                 state.writing -= 1
+                // The last writer leaves: give back the capacity of the burst (24 MiB after 1.2M noops).
+                if state.writing == 0 { state.items = Deque() }
                 return []
             }
             let count = min(limit, state.items.count)

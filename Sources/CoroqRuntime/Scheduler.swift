@@ -123,6 +123,8 @@ public final class Scheduler: Service {
                 }
                 if case .attemptsEnded(let ids) = event {
                     for id in ids { state.controls[id] = nil }
+                    // Give back the capacity of the last burst once nothing runs.
+                    if state.controls.isEmpty { state.controls = [:] }
                 }
                 if case .drain = event {
                     logger.info("shutting down: no new tasks start", metadata: ["running": "\(state.machine.attemptCount)"])

@@ -43,6 +43,8 @@ final class WaiterRegistry: Sendable {
                 state.waitersByTask[id]?.remove(token)
                 if state.waitersByTask[id]?.isEmpty == true { state.waitersByTask[id] = nil }
             }
+            // A dictionary keeps the capacity of its largest burst: give it back once no one waits.
+            if state.waitersByTask.isEmpty { state.waitersByTask = [:] }
             return entry
         }
         entry?.inbox.close()

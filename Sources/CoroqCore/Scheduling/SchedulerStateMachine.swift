@@ -89,6 +89,8 @@ public struct SchedulerStateMachine: Sendable {
                 }
             }
             if releasedEnded { actions += releaseReady(at: now) }
+            // A dictionary keeps the capacity of its largest burst: give it back once nothing runs.
+            if slots.isEmpty { slots = [:] }
         case .timerFired(let armedFor):
             guard timer == armedFor else { break }  // replaced by an earlier one
             timer = nil
