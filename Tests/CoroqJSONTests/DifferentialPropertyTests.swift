@@ -21,6 +21,13 @@ struct DifferentialPropertyTests {
             // A Float's and a Decimal's text differ (Differential's notes); their values are checked above.
             payload.leaves.float = 0.5
             payload.leaves.decimal = 0.25
+            // Foundation's `.sortedKeys` orders keys by a comparison of its own (numeric, case-insensitive),
+            // not by code points as CoroqJSON does: "𓫛" came before "㔕" (seen once in 300 × N runs). The
+            // two agree on lowercase ASCII keys of one length, which this byte-for-byte check uses; the
+            // other keys' values are compared by the test above.
+            payload.containers.byName = Dictionary(uniqueKeysWithValues: payload.containers.byName
+                .sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }.enumerated()
+                .map { index, entry in ("k" + String(String(index + 10_000).dropFirst()), entry.value) })
             let ours = Differential.normalisingIntegralDoubles(try JSONValue(encoding: payload).jsonText)
             let foundation = String(decoding: try Differential.foundationEncoder.encode(payload), as: UTF8.self)
             let at = zip(ours, foundation).prefix { $0 == $1 }.count
