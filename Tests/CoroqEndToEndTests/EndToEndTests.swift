@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Subprocess
 import SystemPackage
 import Testing
@@ -130,19 +131,24 @@ struct EndToEndTests {
         }
     }
 
-    /// A crash with a sleep in flight and tasks queued behind it: after the restart every task finishes,
-    /// the interrupted one on its second attempt.
+    /// A crash with a task in flight and tasks queued behind it: after the restart every task finishes,
+    /// the interrupted one on its second attempt. The task in flight waits on a FIFO that the test opens
+    /// only after the restart, so the kill always lands while it runs (a `sleep 3` did not, when the
+    /// three submits behind it took longer than 3 s on a loaded machine).
     @Test func afterAKillEveryTaskFinishes() async throws {
+        let gate = directory.file("gate.fifo")
+        #expect(mkfifo(gate, 0o600) == 0)
         let crashed = try await withDaemon(directory, arguments: ["--concurrency", "1"]) { daemon in
-            // Long enough that the kill lands while it sleeps, even on a machine busy with other tests.
-            #expect(try await daemon.coroq("submit", "sleep", "3").stdout == "1\n")
+            #expect(try await daemon.coroq("submit", "exec", "--", "sh", "-c", "read line < \(gate)").stdout == "1\n")
             for _ in 0..<3 { _ = try await daemon.coroq("submit", "noop") }
-            _ = try await daemon.log.line(containing: "task=1", "started")
+            _ = try await daemon.log.line(containing: "task=1", "spawned")
             daemon.kill9()
         }
         #expect(crashed.status == .signaled(SIGKILL), "its log ends: \(crashed.log.suffix(2500))")
         try await withDaemon(directory) { daemon in
             _ = try await daemon.log.line(containing: "back in the queue", "tasks=1")
+            // The second attempt reads the gate; the first one's process was ended at start-up.
+            _ = try await Subprocess.run(.path("/bin/sh"), arguments: ["-c", "echo go > \(gate)"], output: .discarded)
             let wait = try await daemon.coroq("wait", "--all")
             #expect(wait.exitCode == 0)
             let status = try await daemon.coroq("status", "--json")
@@ -191,14 +197,24 @@ struct EndToEndTests {
     }
 
     /// A sleep whose deadline passed while the daemon was down finishes at once after the restart: its
-    /// deadline was stored, not its duration. Timed on the daemon's clock, from the attempt history.
+    /// deadline was stored, not its duration. Timed on the daemon's clock, from the attempt history. The
+    /// sleep is long enough that the kill lands inside it even on a loaded machine; the test then waits
+    /// until the deadline recorded in the database has passed (the scenario: the daemon stays down past it).
     @Test func aSleepKeepsItsDeadlineAcrossACrash() async throws {
+        let seconds = 4.0
         try await withDaemon(directory) { daemon in
-            _ = try await daemon.coroq("submit", "sleep", "1.5")
+            _ = try await daemon.coroq("submit", "sleep", "\(seconds)")
             _ = try await daemon.log.line(containing: "task=1", "started")
             daemon.kill9()
         }
-        try await Task.sleep(for: .milliseconds(1700))  // the scenario: the daemon stays down past the deadline
+        var readOnly = GRDB.Configuration()
+        readOnly.readonly = true
+        let firstStart = try await DatabaseQueue(path: directory.database, configuration: readOnly).read { db in
+            try Double.fetchOne(db, sql: "SELECT started_at FROM tasks WHERE id = 1 AND state = 'running'")
+        }
+        let started = try #require(firstStart, "the kill came after the sleep ended: the test proves nothing")
+        let remaining = started + seconds + 0.2 - Date().timeIntervalSince1970
+        if remaining > 0 { try await Task.sleep(for: .seconds(remaining)) }
         try await withDaemon(directory) { daemon in
             let wait = try await daemon.coroq("wait", "1")
             #expect(wait.exitCode == 0)
