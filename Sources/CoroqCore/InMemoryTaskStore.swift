@@ -8,6 +8,7 @@ public actor InMemoryTaskStore: TaskStore {
     private var callbackRunsByTask: [TaskID: [CallbackRun]] = [:]
     private var pendingCallbackIDs: Set<TaskID> = []
     private var checkpoints: [TaskID: [String: JSONValue]] = [:]
+    private var stepsByTask: [TaskID: [StepRecord]] = [:]
     private var lastID: Int64 = 0
     private var boot: Int64 = 0
 
@@ -87,6 +88,7 @@ public actor InMemoryTaskStore: TaskStore {
             attemptsByTask[id] = nil
             callbackRunsByTask[id] = nil
             checkpoints[id] = nil
+            stepsByTask[id] = nil
             pendingCallbackIDs.remove(id)
         }
         return doomed
@@ -100,6 +102,16 @@ public actor InMemoryTaskStore: TaskStore {
 
     public func checkpointValue(_ task: TaskID, key: String) -> JSONValue? {
         checkpoints[task]?[key]
+    }
+
+    public func step(_ task: TaskID, name: String) -> StepRecord? {
+        stepsByTask[task]?.first { $0.name == name }
+    }
+
+    public func recordStep(_ step: StepRecord) -> StepRecord {
+        if let stored = self.step(step.taskID, name: step.name) { return stored }
+        stepsByTask[step.taskID, default: []].append(step)
+        return step
     }
 
     private func cutOff(_ id: TaskID, event: TaskEvent, attempt outcome: AttemptOutcome, at now: Date) throws {
@@ -145,6 +157,8 @@ public actor InMemoryTaskStore: TaskStore {
         }
         return starts
     }
+
+    public func steps(of id: TaskID) -> [StepRecord] { stepsByTask[id] ?? [] }
 
     public func callbackRuns(of id: TaskID) -> [CallbackRun] { callbackRunsByTask[id] ?? [] }
 

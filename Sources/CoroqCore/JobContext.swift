@@ -19,7 +19,7 @@ public struct JobContext: Sendable {
         return logger
     }
     private let baseLogger: Logger
-    private let checkpoints: any CheckpointStore
+    let checkpoints: any CheckpointStore
 
     public init(
         taskID: TaskID, attempt: Int, firstStartedAt: Date = Date(), logger: Logger, checkpoints: any CheckpointStore
@@ -41,11 +41,18 @@ public struct JobContext: Sendable {
     }
 }
 
-/// Durable per-task key/value storage behind `JobContext.remember`.
+/// Durable per-task storage behind `JobContext.remember` (key/value) and `JobContext.step` (steps).
 public protocol CheckpointStore: Sendable {
     /// Returns the value stored under (`task`, `key`); stores and returns `proposed` when there is none.
     func checkpoint(_ task: TaskID, key: String, proposed: JSONValue) async throws -> JSONValue
 
     /// The value stored under (`task`, `key`), without storing anything.
     func checkpointValue(_ task: TaskID, key: String) async throws -> JSONValue?
+
+    /// The completed step `name` of `task`, if there is one.
+    func step(_ task: TaskID, name: String) async throws -> StepRecord?
+
+    /// Stores a completed step, unless the task has a step of that name already; returns the stored one
+    /// (the first to be recorded wins).
+    func recordStep(_ step: StepRecord) async throws -> StepRecord
 }

@@ -69,6 +69,9 @@ public protocol TaskStore: CheckpointStore {
     /// whole claim.
     func firstAttemptStarts(of ids: [TaskID]) async throws -> [TaskID: Date]
 
+    /// A task's completed steps, in the order they were recorded.
+    func steps(of id: TaskID) async throws -> [StepRecord]
+
     /// A task's on-done runs, first to last.
     func callbackRuns(of id: TaskID) async throws -> [CallbackRun]
 

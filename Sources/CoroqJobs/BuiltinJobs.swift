@@ -2,12 +2,12 @@ import CoroqCore
 
 extension JobRegistry {
     /// A registry with the built-in jobs: `noop`, `sleep` and `exec` (logging under `logDirectory`, live
-    /// output offered to `outputHub`).
-    public static func builtins(logDirectory: String, outputHub: OutputHub? = nil) -> JobRegistry {
+    /// output offered to `outputHub`, the daemon's socket given to its processes as `COROQ_SOCKET`).
+    public static func builtins(logDirectory: String, outputHub: OutputHub? = nil, controlSocket: String? = nil) -> JobRegistry {
         var registry = JobRegistry()
         registry.register(NoopJob())
         registry.register(SleepJob())
-        registry.register(ExecJob(logDirectory: logDirectory, outputHub: outputHub))
+        registry.register(ExecJob(logDirectory: logDirectory, outputHub: outputHub, controlSocket: controlSocket))
         return registry
     }
 }

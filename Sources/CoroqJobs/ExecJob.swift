@@ -10,7 +10,8 @@ import SystemPackage
 /// started: SIGTERM, then SIGKILL after `terminationGrace`. The whole output goes to
 /// `<logDirectory>/<task id>.log`; the result keeps the last `tailBytes` of stdout and of stderr.
 /// A non-zero exit fails the task with code `exit_status` and the same details. The command gets
-/// `COROQ_TASK_ID` and `COROQ_ATTEMPT` in its environment.
+/// `COROQ_TASK_ID` and `COROQ_ATTEMPT` in its environment, and `COROQ_SOCKET` (the daemon's socket, so
+/// that `coroq step` and the other task-scoped commands in a script reach this daemon).
 public struct ExecJob: JobDefinition {
     public struct Arguments: Codable, Sendable {
         /// The command and its arguments; the first is looked up in PATH unless it contains a `/`.
@@ -45,10 +46,13 @@ public struct ExecJob: JobDefinition {
     let tailBytes: Int
     let terminationGrace: Duration
     let outputHub: OutputHub?
+    let controlSocket: String?
 
     public init(
-        logDirectory: String, tailBytes: Int = 4096, terminationGrace: Duration = .seconds(2), outputHub: OutputHub? = nil
+        logDirectory: String, tailBytes: Int = 4096, terminationGrace: Duration = .seconds(2), outputHub: OutputHub? = nil,
+        controlSocket: String? = nil
     ) {
+        self.controlSocket = controlSocket
         self.logDirectory = logDirectory
         self.outputHub = outputHub
         self.tailBytes = tailBytes
@@ -99,6 +103,7 @@ public struct ExecJob: JobDefinition {
             arguments: Subprocess.Arguments(Array(arguments.argv.dropFirst())),
             environment: .inherit.updating([
                 "COROQ_TASK_ID": "\(context.taskID)", "COROQ_ATTEMPT": "\(context.attempt)",
+                "COROQ_SOCKET": controlSocket,
             ]),
             workingDirectory: arguments.cwd.map { FilePath($0) },
             platformOptions: options,

@@ -14,13 +14,17 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case backup
     case logs
     case jobs
+    /// A shell step's stored outcome (`coroq step`).
+    case stepGet = "step.get"
+    /// Stores a shell step's outcome (`coroq step`).
+    case stepRecord = "step.record"
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
     public var streams: Bool {
         switch self {
         case .wait, .logs: true
-        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs: false
+        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord: false
         }
     }
 }

@@ -79,11 +79,14 @@ public struct TaskDetail: Codable, Sendable {
     public var task: TaskInfo
     public var attempts: [AttemptInfo]
     public var callbacks: [CallbackRunInfo]
+    /// Its completed steps, in the order they were recorded (absent from an older daemon's answer).
+    public var steps: [StepInfo]?
 
-    public init(task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo]) {
+    public init(task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil) {
         self.task = task
         self.attempts = attempts
         self.callbacks = callbacks
+        self.steps = steps
     }
 }
 

@@ -19,7 +19,8 @@ public struct Daemon: Sendable {
     /// A daemon with the built-in jobs; register more on `registry` before `run()`.
     public init(configuration: DaemonConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.registry = .builtins(logDirectory: configuration.logDirectory, outputHub: outputHub)
+        self.registry = .builtins(
+            logDirectory: configuration.logDirectory, outputHub: outputHub, controlSocket: configuration.socketPath)
         self.logger = logger
     }
 
@@ -122,6 +123,7 @@ public struct Daemon: Sendable {
             control: TaskControlHandler(store: store, registry: registry, scheduler: scheduler),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
+            steps: StepHandler(store: store, logger: logger),
             jobNames: registry.names,
             jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
             maximumFrameLength: configuration.maximumFrameLength)

@@ -19,6 +19,7 @@ struct RequestDispatcher: Sendable {
     let control: TaskControlHandler
     let logs: LogsHandler
     let maintenance: MaintenanceHandler
+    let steps: StepHandler
     let jobNames: [String]
     /// `jobs`' answer, made once: the registry does not change while the daemon runs.
     let jobs: JobsResult
@@ -105,6 +106,8 @@ struct RequestDispatcher: Sendable {
         case .logs: return try await answer(request) { (params: LogsParams) throws(RPCError) in try await logs.logs(params, replier: replier) }
         case .backup: return try await answer(request) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
         case .jobs: return Self.response(request.id, jobs)
+        case .stepGet: return try await answer(request) { (params: StepParams) throws(RPCError) in try await steps.get(params) }
+        case .stepRecord: return try await answer(request) { (params: StepRecordParams) throws(RPCError) in try await steps.record(params) }
         }
     }
 

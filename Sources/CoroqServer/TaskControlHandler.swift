@@ -16,7 +16,8 @@ struct TaskControlHandler: Sendable {
             return TaskDetail(
                 task: TaskInfo(record),
                 attempts: try await store.attempts(of: id).map(AttemptInfo.init),
-                callbacks: try await store.callbackRuns(of: id).map(CallbackRunInfo.init))
+                callbacks: try await store.callbackRuns(of: id).map(CallbackRunInfo.init),
+                steps: try await store.steps(of: id).map(StepInfo.init))
         } catch {
             throw RPCError(storeFailure: error)
         }

@@ -49,6 +49,14 @@ extension CallbackRunInfo {
     }
 }
 
+extension StepInfo {
+    init(_ step: StepRecord) {
+        self.init(
+            name: step.name, kind: step.kind, result: step.result, attempt: step.attempt,
+            startedAt: step.startedAt.timeIntervalSince1970, finishedAt: step.finishedAt.timeIntervalSince1970)
+    }
+}
+
 extension RPCError {
     /// The wire form of a submit refused by the job registry; `index` says which task of the request.
     init(_ rejection: SubmitRejection, index: Int) {

@@ -115,6 +115,22 @@ enum Schema {
                 END;
                 """)
         }
+        // Completed steps of tasks (`JobContext.step`, `coroq step`): one row per step, written before the
+        // step returns. A rowid table, so `show` lists them in the order they were recorded.
+        migrator.registerMigration("v4-steps") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_steps (
+                    task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    started_at REAL NOT NULL,
+                    finished_at REAL NOT NULL,
+                    UNIQUE (task_id, name)
+                );
+                """)
+        }
         return migrator
     }
 

@@ -38,6 +38,10 @@ enum TaskFormat {
             let error = attempt.error.map { "  \($0.message)" } ?? ""
             lines.append("  #\(attempt.number)  \(timestamp(attempt.startedAt))  start \(attempt.boot)  \(attempt.outcome ?? TaskInfo.State.running.rawValue)\(took)\(error)")
         }
+        if let steps = detail.steps, !steps.isEmpty {
+            lines.append("steps")
+            lines.append(contentsOf: stepLines(steps))
+        }
         if !detail.callbacks.isEmpty {
             lines.append("on-done runs")
             for run in detail.callbacks {
@@ -45,6 +49,17 @@ enum TaskFormat {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A task's completed steps, aligned: name, when it finished, how long it took, which attempt, and its
+    /// exit status (a shell step) or result (a job's step).
+    static func stepLines(_ steps: [StepInfo]) -> [String] {
+        let rows = steps.map { step in
+            let outcome = step.exitStatus.map { "exit \($0)" } ?? step.result.jsonText
+            return ["  \(step.name)", timestamp(step.finishedAt), "took \(seconds(step.finishedAt - step.startedAt))",
+                    "attempt \(step.attempt)", outcome.count > 48 ? String(outcome.prefix(47)) + "…" : outcome]
+        }
+        return align(rows).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// `2026-11-25T01:44:20.457Z`: UTC, rounded to the nearest millisecond, exactly as Foundation's

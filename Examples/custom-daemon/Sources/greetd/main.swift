@@ -2,8 +2,9 @@ import CoroqCore
 import CoroqDaemon
 import GreetingJobs
 
-// coroqd with two more jobs. `greetd --help` lists the same flags as coroqd; `coroq` talks to it as to coroqd.
+// coroqd with three more jobs. `greetd --help` lists the same flags as coroqd; `coroq` talks to it as to coroqd.
 await CoroqDaemonMain.main { jobs in
     jobs.register(Greet())
     jobs.register(SendInvoice())
+    jobs.register(ThreeSteps())
 }

@@ -1,4 +1,5 @@
 import CoroqCore
+import Foundation
 import GreetingJobs
 import Logging
 import Testing
@@ -28,6 +29,16 @@ import Testing
         let second = try await SendInvoice().run(arguments, context: context(task: 7, attempt: 2))
         #expect(first == second)
         #expect(first.invoice.hasPrefix("INV-7-"))
+    }
+
+    @Test func aSecondAttemptRunsOnlyTheStepsThatDidNotComplete() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("steps-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let first = try await ThreeSteps().run(.init(file: file), context: context(task: 3))
+        let second = try await ThreeSteps().run(.init(file: file), context: context(task: 3, attempt: 2))
+        #expect(first == ["one by attempt 1", "two by attempt 1", "three by attempt 1"])
+        #expect(second == first, "every step completed: the second attempt replays them all")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "one\ntwo\nthree\n")
     }
 
     @Test func theRegistryDescribesTheJobsForCoroqJobs() {
