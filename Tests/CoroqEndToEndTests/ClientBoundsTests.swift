@@ -52,6 +52,15 @@ struct ClientBoundsTests {
             #expect(task?["args_truncated"] as? Int == 1010)
             #expect(task?["result_truncated"] as? Int == 1010)
             #expect((task?["args"] as? String)?.utf8.count == 200)
+            // So does a wait's line.
+            connection.send(#"{"jsonrpc":"2.0","id":3,"method":"wait","params":{"ids":[1]}}"# + "\n")
+            var finished: [String: Any]?
+            while true {
+                let message = try await connection.receive()
+                if message["id"] != nil { break }
+                if message["method"] as? String == "task.finished" { finished = (message["params"] as? [String: Any])?["task"] as? [String: Any] }
+            }
+            #expect(finished?["args_truncated"] as? Int == 1010 && finished?["result_truncated"] as? Int == 1010)
             // `get` (`coroq show`, `coroq result`) has the whole value.
             connection.send(#"{"jsonrpc":"2.0","id":2,"method":"get","params":{"id":1}}"# + "\n")
             let whole = try await connection.receive()
