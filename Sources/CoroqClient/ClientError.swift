@@ -19,6 +19,8 @@ public struct ClientError: Error, CustomStringConvertible, @unchecked Sendable {
         public static let refused = Code("refused")
         /// The daemon's answer could not be read: a version mismatch or a bug.
         public static let badResponse = Code("bad_response")
+        /// An answer longer than the client reads in one line.
+        public static let answerTooLarge = Code("answer_too_large")
         /// The request could not be encoded: a bug in the client.
         public static let unencodableRequest = Code("unencodable_request")
 
@@ -67,6 +69,15 @@ public struct ClientError: Error, CustomStringConvertible, @unchecked Sendable {
         }
         let message = error.message.hasPrefix("coroqd is stopping") ? error.message : "coroqd is stopping: \(error.message)"
         return ClientError(code: .daemonStopping, message: message, cause: error, file: file, line: line)
+    }
+
+    /// An answer longer than the client reads (`limit` bytes): nothing is wrong with either side, the
+    /// answer is too big for one line.
+    public static func answerTooLarge(limit: Int, file: String = #fileID, line: Int = #line) -> ClientError {
+        ClientError(
+            code: .answerTooLarge,
+            message: "coroqd's answer was larger than the \(limit / (1024 * 1024)) MiB this client reads in one line; ask for less (a smaller --limit, or one task: coroq show ID, coroq result ID)",
+            file: file, line: line)
     }
 
     /// The daemon's answer could not be read.

@@ -15,12 +15,15 @@ import NIOPosix
 public final class ControlClient {
     private let channel: any Channel
     private let inbox: FrameInbox
+    /// The longest answer line read, for the message when one is longer.
+    private let maximumFrameLength: Int
     private var nextID: Int64 = 1
     private var helloPending = true
 
-    private init(channel: any Channel, inbox: FrameInbox) {
+    private init(channel: any Channel, inbox: FrameInbox, maximumFrameLength: Int) {
         self.channel = channel
         self.inbox = inbox
+        self.maximumFrameLength = maximumFrameLength
     }
 
     /// Connects to `socketPath`, runs `body`, and closes the connection.
@@ -50,7 +53,7 @@ public final class ControlClient {
         }
         let result: Result
         do {
-            let client = ControlClient(channel: channel, inbox: inbox)
+            let client = ControlClient(channel: channel, inbox: inbox, maximumFrameLength: maximumFrameLength)
             try await client.send(RPCRequest(id: 0, method: RPCMethod.hello.rawValue,
                                              params: HelloParams(client: "coroq \(coroqVersion)")))
             result = try await body(client)
@@ -132,7 +135,7 @@ public final class ControlClient {
                 throw ClientError.badResponse(
                     "not JSON: \(String(buffer: bytes.getSlice(at: bytes.readerIndex, length: min(200, bytes.readableBytes))!))", cause: error)
             }
-        case .oversized: throw ClientError.badResponse("an answer larger than the client accepts")
+        case .oversized: throw ClientError.answerTooLarge(limit: maximumFrameLength)
         case nil: throw ClientError.connectionLost()
         }
     }

@@ -56,6 +56,10 @@ public protocol TaskStore: CheckpointStore {
     /// The most recently submitted tasks, newest first.
     func recentTasks(limit: Int) async throws -> [TaskRecord]
 
+    /// The ids of the most recently submitted tasks, newest first (a `status` page reads their tasks a few
+    /// at a time, so a page of large tasks is never in memory at once).
+    func recentTaskIDs(limit: Int) async throws -> [TaskID]
+
     /// Ids of tasks that are queued or running.
     func unfinishedTaskIDs() async throws -> [TaskID]
 
@@ -130,5 +134,11 @@ extension TaskStore {
             }
         }
         return finished
+    }
+}
+
+extension TaskStore {
+    public func recentTaskIDs(limit: Int) async throws -> [TaskID] {
+        try await recentTasks(limit: limit).map(\.id)
     }
 }

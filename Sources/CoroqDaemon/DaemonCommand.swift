@@ -56,6 +56,15 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Longest request line accepted, in bytes (default 16777216).")
     var maxFrameBytes: Int?
 
+    @Option(help: "Most client connections open at once; more are refused (default 1000, at most half the descriptor limit).")
+    var maxConnections: Int?
+
+    @Option(help: "Close a connection with no request in progress and no traffic for this long: 90s, 10m, 1h; 0 never (default 10m).")
+    var idleTimeout: String?
+
+    @Option(help: "Largest task accepted: its arguments as JSON text, in bytes (default 1048576).")
+    var maxTaskBytes: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: Logger.Level?
 
@@ -66,6 +75,11 @@ struct DaemonCommand: AsyncParsableCommand {
         if let busyTimeout, !Seconds.isValid(busyTimeout) { throw ValidationError("--busy-timeout must be 0 or more seconds") }
         if let maxFrameBytes, maxFrameBytes < 1024 { throw ValidationError("--max-frame-bytes must be at least 1024") }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be 1 or more") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be 1 or more") }
+        if let idleTimeout, Seconds.parse(idleTimeout) == nil {
+            throw ValidationError("--idle-timeout takes a duration such as 90s, 10m or 1h (0: never)")
+        }
+        if let maxTaskBytes, maxTaskBytes < 1024 { throw ValidationError("--max-task-bytes must be at least 1024") }
         if let shutdownGrace, !Seconds.isValid(shutdownGrace) {
             throw ValidationError("--shutdown-grace must be a number of seconds from 0 to \(Int(Seconds.maximum))")
         }
@@ -128,6 +142,10 @@ struct DaemonCommand: AsyncParsableCommand {
         configuration.logLevel = levels
         configuration.socketMode = settings.socketMode ?? 0o600
         configuration.socketGroup = settings.socketGroup
+        configuration.maximumConnections = settings.maxConnections ?? 1000
+        let idle = settings.idleTimeout ?? 600
+        configuration.idleTimeout = idle > 0 ? Seconds.duration(idle) : nil
+        configuration.maximumTaskBytes = settings.maxTaskBytes ?? 1 << 20
         if settings.allowedUsers != nil || settings.allowedGroups != nil {
             do {
                 configuration.peerAccess = try PeerAccess(users: settings.allowedUsers ?? [], groups: settings.allowedGroups ?? [])
@@ -158,6 +176,9 @@ struct DaemonCommand: AsyncParsableCommand {
         flags.retention = retention.flatMap(Seconds.parse)
         flags.busyTimeout = busyTimeout
         flags.maxFrameBytes = maxFrameBytes
+        flags.maxConnections = maxConnections
+        flags.idleTimeout = idleTimeout.flatMap(Seconds.parse)
+        flags.maxTaskBytes = maxTaskBytes
         flags.logLevel = logLevel?.rawValue
         return flags
     }

@@ -33,11 +33,13 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case unsupportedVersion = -32001
     case frameTooLarge = -32002
     case notAllowed = -32003
+    case tooManyConnections = -32004
     case unknownJob = -32010
     case invalidArguments = -32011
     case taskNotFound = -32012
     case taskNotFinished = -32013
     case wrongState = -32014
+    case taskTooLarge = -32015
     case storageFailure = -32020
     case shuttingDown = -32021
 
@@ -53,11 +55,13 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .unsupportedVersion: "unsupported_version"
         case .frameTooLarge: "frame_too_large"
         case .notAllowed: "not_allowed"
+        case .tooManyConnections: "too_many_connections"
         case .unknownJob: "unknown_job"
         case .invalidArguments: "invalid_arguments"
         case .taskNotFound: "task_not_found"
         case .taskNotFinished: "task_not_finished"
         case .wrongState: "wrong_state"
+        case .taskTooLarge: "task_too_large"
         case .storageFailure: "storage_failure"
         case .shuttingDown: "shutting_down"
         }

@@ -35,9 +35,14 @@ public struct RPCRequestDecoder: NIOSingleStepByteToMessageDecoder {
 
 extension NIOAsyncChannel where Inbound == RPCInbound, Outbound == ByteBuffer {
     /// Wraps a new server-side connection, on its event loop: newline-framed JSON-RPC, decoded once.
-    public static func rpcServer(_ channel: any Channel, maximumFrameLength: Int) throws -> Self {
+    /// Once `queuedRequests` decoded requests wait to be answered, the socket is not read until half of
+    /// them are (a client that does not read its answers stops being read too).
+    public static func rpcServer(_ channel: any Channel, maximumFrameLength: Int, queuedRequests: Int = 16) throws -> Self {
         try channel.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(RPCRequestDecoder(maximumFrameLength: maximumFrameLength)))
-        return try Self(wrappingChannelSynchronously: channel)
+        let high = max(2, queuedRequests)
+        return try Self(
+            wrappingChannelSynchronously: channel,
+            configuration: .init(backPressureStrategy: .init(lowWatermark: high / 2, highWatermark: high)))
     }
 }

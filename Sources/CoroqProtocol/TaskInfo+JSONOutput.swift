@@ -24,6 +24,8 @@ extension TaskInfo {
         }
         if let onDone { output.raw(","); output.key("on_done"); output.string(onDone) }
         if let repeatable { output.raw(","); output.key("repeatable"); output.bool(repeatable) }
+        if let argsTruncated { output.raw(","); output.key("args_truncated"); output.int(Int64(argsTruncated)) }
+        if let resultTruncated { output.raw(","); output.key("result_truncated"); output.int(Int64(resultTruncated)) }
         output.raw("}")
     }
 }

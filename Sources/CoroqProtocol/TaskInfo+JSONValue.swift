@@ -22,7 +22,9 @@ extension TaskInfo {
             startedAt: try optional("started_at", \.number), finishedAt: try optional("finished_at", \.number),
             result: members["result"].flatMap { $0 == .null ? nil : $0 },
             error: try optional("error", { try? TaskErrorInfo(json: $0) }),
-            onDone: try optional("on_done", \.string), repeatable: try optional("repeatable", \.bool))
+            onDone: try optional("on_done", \.string), repeatable: try optional("repeatable", \.bool),
+            argsTruncated: try optional("args_truncated", \.int64).map { Int($0) },
+            resultTruncated: try optional("result_truncated", \.int64).map { Int($0) })
     }
 }
 

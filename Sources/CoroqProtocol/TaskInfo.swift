@@ -16,13 +16,20 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var onDone: String?
     /// False when the task must not run twice (`no_repeat`): cut off by a crash, it becomes `interrupted`.
     public var repeatable: Bool?
+    /// In a summary (`status`'s list, `wait`'s lines), set when `args` is only an excerpt: a string holding
+    /// the first bytes of the arguments' JSON text; this is the whole text's size in bytes (`show` has it all).
+    public var argsTruncated: Int?
+    /// The same for `result` (`coroq result ID` has it all).
+    public var resultTruncated: Int?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
         startedAt: Double?, finishedAt: Double?, result: JSONValue?, error: TaskErrorInfo?, onDone: String?,
-        repeatable: Bool? = nil
+        repeatable: Bool? = nil, argsTruncated: Int? = nil, resultTruncated: Int? = nil
     ) {
         self.repeatable = repeatable
+        self.argsTruncated = argsTruncated
+        self.resultTruncated = resultTruncated
         self.id = id
         self.job = job
         self.args = args
@@ -39,7 +46,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, job, args, state, attempts, result, error
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
-        case repeatable
+        case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated"
     }
 }
 

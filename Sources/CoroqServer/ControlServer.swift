@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,18 +14,28 @@ import Glibc
 /// waits end with `shutting_down`, idle connections are closed, and a request being handled is answered.
 final class ControlServer: Service {
     typealias Connection = NIOAsyncChannel<RPCInbound, ByteBuffer>
-    typealias Listener = NIOAsyncChannel<Connection, Never>
+    typealias Listener = NIOAsyncChannel<AcceptedConnection, Never>
+
+    /// A connection as accepted: its channel, and whether it has a request in progress (for the idle timeout).
+    struct AcceptedConnection: Sendable {
+        let connection: Connection
+        let activity: ConnectionActivity
+    }
 
     private let listener: Listener
     private let dispatcher: RequestDispatcher
     private let waiters: WaiterRegistry
     private let access: PeerAccess?
     private let logger: Logger
-    /// Open connections, so shutdown can close their reading side.
-    private let connections = Mutex<(next: Int, open: [Int: any Channel])>((0, [:]))
+    /// Open connections, so shutdown can close their reading side and `max_connections` holds.
+    private let connections: ConnectionTable
 
-    init(listener: Listener, dispatcher: RequestDispatcher, waiters: WaiterRegistry, access: PeerAccess?, logger: Logger) {
+    init(
+        listener: Listener, connections: ConnectionTable, dispatcher: RequestDispatcher, waiters: WaiterRegistry,
+        access: PeerAccess?, logger: Logger
+    ) {
         self.listener = listener
+        self.connections = connections
         self.dispatcher = dispatcher
         self.waiters = waiters
         self.access = access
@@ -35,12 +44,15 @@ final class ControlServer: Service {
 
     /// Binds `path` owner-only (through the umask, so there is no moment when others could connect), hands
     /// it to `group` if given, and only then opens it to `mode`.
-    static func bind(path: String, mode: Int, group: String?, maximumFrameLength: Int) async throws -> Listener {
+    static func bind(
+        path: String, mode: Int, group: String?, limits: ConnectionLimits, connections: ConnectionTable, logger: Logger
+    ) async throws -> Listener {
         let listener: Listener
         do {
             let previousMask = umask(0o177)
             defer { umask(previousMask) }
-            listener = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: framing(maximumFrameLength))
+            listener = try await bootstrap(connections: connections, logger: logger).bind(
+                unixDomainSocketPath: path, childChannelInitializer: framing(limits))
         }
         if let group {
             guard let gid = PeerAccess.groupID(named: group), lchown(path, uid_t.max, gid) == 0 else {
@@ -56,19 +68,40 @@ final class ControlServer: Service {
     }
 
     /// Adopts a listening socket that systemd passed (socket activation).
-    static func adopt(_ descriptor: Int32, maximumFrameLength: Int) async throws -> Listener {
-        try await bootstrap.bind(descriptor, childChannelInitializer: framing(maximumFrameLength))
+    static func adopt(
+        _ descriptor: Int32, limits: ConnectionLimits, connections: ConnectionTable, logger: Logger
+    ) async throws -> Listener {
+        try await bootstrap(connections: connections, logger: logger).bind(descriptor, childChannelInitializer: framing(limits))
     }
 
-    private static var bootstrap: ServerBootstrap {
+    /// NIO's async `bind` puts an `AcceptBackoffHandler` on the listening channel (a second's pause after
+    /// `accept` fails for want of descriptors); `AcceptPauseHandler` goes before it: it pauses accepting (which that handler does not manage, see there) and logs once.
+    private static func bootstrap(connections: ConnectionTable, logger: Logger) -> ServerBootstrap {
         ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptPauseHandler(logger: logger, openConnections: { connections.count }))
+                }
+            }
             // A client may send its requests and shut its writing side (`socat`, `nc -N`): still answer.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
     }
 
-    private static func framing(_ maximumFrameLength: Int) -> @Sendable (any Channel) -> EventLoopFuture<Connection> {
+    private static func framing(_ limits: ConnectionLimits) -> @Sendable (any Channel) -> EventLoopFuture<AcceptedConnection> {
         { channel in
-            channel.eventLoop.makeCompletedFuture { try Connection.rpcServer(channel, maximumFrameLength: maximumFrameLength) }
+            channel.eventLoop.makeCompletedFuture {
+                let activity = ConnectionActivity()
+                if let idle = limits.idleTimeout {
+                    let nanoseconds = idle.components.seconds * 1_000_000_000 + idle.components.attoseconds / 1_000_000_000
+                    try channel.pipeline.syncOperations.addHandlers(
+                        IdleStateHandler(allTimeout: .nanoseconds(max(1, nanoseconds))),
+                        IdleConnectionCloser(activity: activity))
+                }
+                let connection = try Connection.rpcServer(
+                    channel, maximumFrameLength: limits.maximumFrameLength, queuedRequests: limits.queuedRequests)
+                return AcceptedConnection(connection: connection, activity: activity)
+            }
         }
     }
 
@@ -77,8 +110,8 @@ final class ControlServer: Service {
             try await withGracefulShutdownHandler {
                 try await withThrowingDiscardingTaskGroup { group in
                     try await self.listener.executeThenClose { incoming in
-                        for try await connection in incoming {
-                            group.addTask { await self.serve(connection) }
+                        for try await accepted in incoming {
+                            group.addTask { await self.serve(accepted) }
                         }
                     }
                 }
@@ -94,7 +127,7 @@ final class ControlServer: Service {
     private func stopTakingWork() {
         listener.channel.close(promise: nil)
         waiters.shutDown()
-        for channel in connections.withLock({ Array($0.open.values) }) {
+        for channel in connections.channels {
             channel.close(mode: .input, promise: nil)
         }
     }
@@ -105,6 +138,7 @@ final class ControlServer: Service {
         guard let provider = connection.channel as? any SocketOptionProvider,
               let credentials = try? await (provider.unsafeGetSocketOption(level: .socket, name: .init(rawValue: SO_PEERCRED)) as EventLoopFuture<PeerCredentials>).get()
         else {
+            logger.warning("refused a connection: could not read the peer's credentials (SO_PEERCRED)")
             return RPCError(.notAllowed, "coroqd could not tell who is connecting; refused")
         }
         guard await access.allows(uid: credentials.uid, gid: credentials.gid) else {
@@ -114,35 +148,54 @@ final class ControlServer: Service {
         return nil
     }
 
-    private func serve(_ connection: Connection) async {
-        let key = connections.withLock { state in
-            defer { state.next += 1 }
-            state.open[state.next] = connection.channel
-            return state.next
+    private func serve(_ accepted: AcceptedConnection) async {
+        let connection = accepted.connection
+        guard let key = connections.admit(connection.channel) else {
+            await refuse(connection, RPCError(.tooManyConnections,
+                "coroqd has as many connections open as it allows (max_connections); try again once others have closed"))
+            return
         }
-        defer { _ = connections.withLock { $0.open.removeValue(forKey: key) } }
+        defer { connections.remove(key) }
+        if let refusal = await checkAccess(connection) {
+            await refuse(connection, refusal)
+            return
+        }
         do {
-            let refusal = await checkAccess(connection)
             try await connection.executeThenClose { frames, outbound in
                 let replier = Replier(outbound: outbound, logger: logger)
-                if let refusal {
-                    await replier.fail(.null, refusal)
-                    // Read what the client already sent before closing: a Unix socket closed with unread
-                    // input resets the connection, and the client could lose the answer above. At most 1 s.
-                    await withTaskGroup(of: Void.self) { group in
-                        group.addTask { _ = try? await frames.reduce(into: 0) { _, _ in } }
-                        group.addTask {
-                            do { try await Task.sleep(for: .seconds(1)) } catch { /* cancelled: the client closed first */ }
-                        }
-                        await group.next()
-                        group.cancelAll()
-                    }
-                    return
-                }
                 var session = RequestDispatcher.Session()
                 for try await message in frames {
                     if Task.isShuttingDownGracefully { break }
+                    // The client left (a write to it failed and closed the channel): what it sent is not
+                    // carried out for no one.
+                    guard connection.channel.isActive else {
+                        logger.debug("dropped the requests of a client that left")
+                        break
+                    }
+                    accepted.activity.began()
                     await dispatcher.handle(message, session: &session, replier: replier)
+                    accepted.activity.ended()
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Answers `error` and closes the connection.
+    private func refuse(_ connection: Connection, _ error: RPCError) async {
+        do {
+            try await connection.executeThenClose { frames, outbound in
+                await Replier(outbound: outbound, logger: logger).fail(.null, error)
+                // Read what the client already sent before closing: a Unix socket closed with unread input
+                // resets the connection, and the client could lose the answer above. At most 1 s.
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { _ = try? await frames.reduce(into: 0) { _, _ in } }
+                    group.addTask {
+                        do { try await Task.sleep(for: .seconds(1)) } catch { /* cancelled: the client closed first */ }
+                    }
+                    await group.next()
+                    group.cancelAll()
                 }
             }
         } catch {

@@ -57,21 +57,30 @@ public struct Daemon: Sendable {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
                            metadata: ["tasks": "\(Self.list(recovery.interrupted))", "count": "\(recovery.interrupted.count)"])
         }
+        var limits = ConnectionLimits(
+            maximumFrameLength: configuration.maximumFrameLength, maximumConnections: configuration.maximumConnections,
+            idleTimeout: configuration.idleTimeout)
+        limits.maximumConnections = limits.connections(underDescriptorLimit: openFiles)
+        if limits.maximumConnections < configuration.maximumConnections {
+            logger.notice("max_connections lowered to half the descriptor limit, so that jobs and the database keep descriptors",
+                          metadata: ["max_connections": "\(limits.maximumConnections)", "max_open_files": "\(openFiles)"])
+        }
+        let connections = ConnectionTable(limit: limits.maximumConnections, logger: logger)
         let listener: ControlServer.Listener
         if let activated = configuration.activatedSocket {
             // systemd owns the socket file (and its mode and group): adopt it, never remove it.
-            listener = try await ControlServer.adopt(activated, maximumFrameLength: configuration.maximumFrameLength)
+            listener = try await ControlServer.adopt(activated, limits: limits, connections: connections, logger: logger)
         } else {
             listener = try await ControlServer.bind(
                 path: configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup,
-                maximumFrameLength: configuration.maximumFrameLength)
+                limits: limits, connections: connections, logger: logger)
         }
         defer { if configuration.activatedSocket == nil { unlink(configuration.socketPath) } }
 
-        let services = try await makeServices(store: store, listener: listener)
+        let services = try await makeServices(store: store, listener: listener, connections: connections)
         logger.notice("coroqd \(coroqVersion) ready", metadata: [
             "socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)",
-            "max_open_files": "\(openFiles)",
+            "max_open_files": "\(openFiles)", "max_connections": "\(limits.maximumConnections)",
         ])
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
@@ -101,7 +110,9 @@ public struct Daemon: Sendable {
 
     /// In start order; shutdown runs in reverse: systemd hears STOPPING=1, the server stops taking work,
     /// the scheduler drains, then callbacks of the last finished tasks are fired.
-    private func makeServices(store: SQLiteTaskStore, listener: ControlServer.Listener) async throws -> [any Service] {
+    private func makeServices(
+        store: SQLiteTaskStore, listener: ControlServer.Listener, connections: ConnectionTable
+    ) async throws -> [any Service] {
         let waiters = WaiterRegistry()
         let idle = IdleMemoryService(store: store, logger: logger)  // memory back to the system once idle
         let callbacks = CallbackRunner(store: store, logDirectory: configuration.logDirectory, logger: logger)
@@ -117,7 +128,8 @@ public struct Daemon: Sendable {
         }
         let maintenance = MaintenanceHandler(store: store, logDirectory: configuration.logDirectory, logger: logger)
         let dispatcher = RequestDispatcher(
-            submit: SubmitHandler(store: store, registry: registry, scheduler: scheduler),
+            submit: SubmitHandler(
+                store: store, registry: registry, scheduler: scheduler, maximumTaskBytes: configuration.maximumTaskBytes),
             wait: WaitHandler(store: store, waiters: waiters, logger: logger),
             status: StatusHandler(store: store, startedAt: Date()),
             control: TaskControlHandler(store: store, registry: registry, scheduler: scheduler),
@@ -126,9 +138,10 @@ public struct Daemon: Sendable {
             steps: StepHandler(store: store, logger: logger),
             jobNames: registry.names,
             jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
-            maximumFrameLength: configuration.maximumFrameLength)
+            maximumFrameLength: configuration.maximumFrameLength, logger: logger)
         let server = ControlServer(
-            listener: listener, dispatcher: dispatcher, waiters: waiters, access: configuration.peerAccess, logger: logger)
+            listener: listener, connections: connections, dispatcher: dispatcher, waiters: waiters,
+            access: configuration.peerAccess, logger: logger)
         let retentionSetting = RetentionService.Setting(Seconds.of(configuration.retention))
         let retention = RetentionService(maintenance: maintenance, retention: retentionSetting, logger: logger)
         var services: [any Service] = [idle, callbacks, retention, scheduler, server]

@@ -40,6 +40,12 @@ public struct DaemonConfiguration: Sendable {
     public var socketGroup: String?
     /// Users and groups allowed on the socket beyond its owner (nil: whoever the file mode lets in).
     public var peerAccess: PeerAccess?
+    /// Most connections open at once (lowered at start to half the descriptor limit).
+    public var maximumConnections: Int = 1000
+    /// A connection with no request in progress and no traffic for this long is closed (nil: never).
+    public var idleTimeout: Duration? = .seconds(600)
+    /// The largest task: its arguments as JSON text, in bytes.
+    public var maximumTaskBytes: Int = 1 << 20
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

@@ -20,6 +20,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var socketGroup: String?
     public var allowedUsers: [String]?
     public var allowedGroups: [String]?
+    public var maxConnections: Int?
+    /// Seconds; 0: connections are never closed for idleness.
+    public var idleTimeout: Double?
+    public var maxTaskBytes: Int?
 
     public init() {}
 
@@ -97,6 +101,17 @@ public struct DaemonSettings: Sendable, Equatable {
         "socket_group": { $0.socketGroup = try string($1) },
         "allowed_users": { $0.allowedUsers = try strings($1) },
         "allowed_groups": { $0.allowedGroups = try strings($1) },
+        "max_connections": { settings, value in
+            let number = try integer(value)
+            guard number >= 1 else { throw Problem(message: "expected 1 or more, got \(number)") }
+            settings.maxConnections = number
+        },
+        "idle_timeout": { $0.idleTimeout = try duration($1) },
+        "max_task_bytes": { settings, value in
+            let number = try integer(value)
+            guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
+            settings.maxTaskBytes = number
+        },
         "max_frame_bytes": { settings, value in
             let number = try integer(value)
             guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
@@ -196,7 +211,8 @@ extension DaemonSettings {
         field("retention", \.retention), field("busy_timeout", \.busyTimeout), field("log_level", \.logLevel),
         field("max_frame_bytes", \.maxFrameBytes), field("socket_mode", \.socketMode),
         field("socket_group", \.socketGroup), field("allowed_users", \.allowedUsers),
-        field("allowed_groups", \.allowedGroups),
+        field("allowed_groups", \.allowedGroups), field("max_connections", \.maxConnections),
+        field("idle_timeout", \.idleTimeout), field("max_task_bytes", \.maxTaskBytes),
     ]
 
     private static func field<Value: Equatable & Sendable>(

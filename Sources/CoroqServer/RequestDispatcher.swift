@@ -24,13 +24,17 @@ struct RequestDispatcher: Sendable {
     /// `jobs`' answer, made once: the registry does not change while the daemon runs.
     let jobs: JobsResult
     let maximumFrameLength: Int
+    /// Every refused request is logged here once, with its cause (`RefusalLog.swift`).
+    let logger: Logger
 
     /// Answers one line: a call, or a batch of calls with one array of responses (none at all when every
     /// call of the batch is a notification).
     func handle(_ inbound: RPCInbound, session: inout Session, replier: Replier) async {
         switch inbound {
         case .oversized:
-            await replier.fail(.null, RPCError(.frameTooLarge, "request line longer than \(maximumFrameLength) bytes; it was skipped"))
+            let error = RPCError(.frameTooLarge, "request line longer than \(maximumFrameLength) bytes; it was skipped")
+            logRefusal(method: nil, error)
+            await replier.fail(.null, error)
         case .single(let call):
             guard var response = await respond(to: call, inBatch: false, session: &session, replier: replier) else { return }
             response.append(UInt8(ascii: "\n"))
@@ -54,12 +58,14 @@ struct RequestDispatcher: Sendable {
     ) async -> [UInt8]? {
         switch call {
         case .invalid(let id, let error):
+            logRefusal(method: nil, error)
             return Self.encoded(RPCErrorResponse(id: id, error: error))
         case .request(let request):
             do {
                 let method = try method(of: request, inBatch: inBatch, session: session)
                 return try await dispatch(method, request, session: &session, replier: replier)
             } catch {
+                logRefusal(method: request.method, error)
                 return request.id.map { Self.encoded(RPCErrorResponse(id: $0, error: error)) }
             }
         }

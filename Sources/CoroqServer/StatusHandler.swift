@@ -6,15 +6,22 @@ import Foundation
 struct StatusHandler: Sendable {
     let store: any TaskStore
     let startedAt: Date
+    /// The most tasks one `status` lists.
+    var maximumLimit = 1000
 
     func status(_ params: StatusParams) async throws(RPCError) -> StatusResult {
+        if let limit = params.limit, limit > maximumLimit {
+            throw RPCError(.invalidParams,
+                "'limit' is \(limit); at most \(maximumLimit) tasks are listed at once (each with excerpts of its arguments and result; coroq show ID has one task in full)",
+                data: ["limit": .int(Int64(limit)), "maximum": .int(Int64(maximumLimit))])
+        }
         do {
             let counts = try await store.countsByState()
             let tasks: [TaskInfo]
             if let id = params.id {
                 tasks = [try await get(GetParams(id: id))]
             } else {
-                tasks = try await store.recentTasks(limit: max(0, params.limit ?? 50)).map(TaskInfo.init)
+                tasks = try await page(limit: max(0, params.limit ?? 50))
             }
             let allCounts = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
             return StatusResult(
@@ -25,6 +32,22 @@ struct StatusHandler: Sendable {
         } catch {
             throw RPCError(storeFailure: error)
         }
+    }
+
+    /// The newest `limit` tasks as summaries, read 16 at a time: a page of tasks with large arguments and
+    /// results is never in memory whole, only its excerpts.
+    private func page(limit: Int) async throws -> [TaskInfo] {
+        let ids = try await store.recentTaskIDs(limit: limit)
+        var tasks: [TaskInfo] = []
+        tasks.reserveCapacity(ids.count)
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(start + 16, ids.count)])
+            // `tasks(_:)` answers in id order; the page is newest first. A task deleted meanwhile is left out.
+            tasks += try await store.tasks(chunk).sorted { $0.id > $1.id }.map(TaskInfo.init(summarizing:))
+            start += 16
+        }
+        return tasks
     }
 
     func get(_ params: GetParams) async throws(RPCError) -> TaskInfo {

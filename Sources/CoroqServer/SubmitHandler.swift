@@ -10,6 +10,8 @@ struct SubmitHandler: Sendable {
     let store: any TaskStore
     let registry: JobRegistry
     let scheduler: Scheduler
+    /// The largest task: its arguments as JSON text, in bytes (`max_task_bytes`).
+    var maximumTaskBytes = 1 << 20
 
     func submit(_ params: SubmitParams) async throws(RPCError) -> SubmitResult {
         guard !params.tasks.isEmpty else { throw RPCError(.invalidParams, "\"tasks\" is empty") }
@@ -17,6 +19,7 @@ struct SubmitHandler: Sendable {
         newTasks.reserveCapacity(params.tasks.count)
         for (index, spec) in params.tasks.enumerated() {
             let arguments = spec.args ?? .emptyObject
+            try checkSize(of: arguments, index: index)
             do {
                 try registry.validate(job: spec.job, arguments: arguments)
             } catch {
@@ -33,5 +36,14 @@ struct SubmitHandler: Sendable {
         }
         scheduler.wake()
         return SubmitResult(ids: records.map(\.id.rawValue))
+    }
+
+    /// Refuses arguments over `maximumTaskBytes`: every later read of the task (a `status`, a `wait`, the
+    /// job itself) would carry them.
+    private func checkSize(of arguments: JSONValue, index: Int) throws(RPCError) {
+        guard let size = arguments.textSize(over: maximumTaskBytes, slack: 8)?.size else { return }
+        throw RPCError(.taskTooLarge,
+            "task \(index)'s arguments are \(size) bytes of JSON; the most this coroqd takes is \(maximumTaskBytes) (max_task_bytes). Put large data in a file and pass its path",
+            data: ["index": .int(Int64(index)), "bytes": .int(Int64(size)), "limit": .int(Int64(maximumTaskBytes))])
     }
 }

@@ -85,7 +85,7 @@ struct WaitHandler: Sendable {
             for record in records where pending.remove(record.id) != nil {
                 done.append(record.id.rawValue)
                 guard reportAll || record.state != .succeeded else { continue }
-                TaskFinishedFrame.append(TaskInfo(record), to: &frames)
+                TaskFinishedFrame.append(TaskInfo(summarizing: record), to: &frames)
                 if frames.bytes.count >= 1 << 20 {
                     await replier.send(frames: frames.bytes)
                     frames = JSONOutput(capacity: 1 << 20)

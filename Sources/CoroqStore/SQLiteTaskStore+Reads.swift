@@ -27,6 +27,12 @@ extension SQLiteTaskStore {
         }
     }
 
+    public func recentTaskIDs(limit: Int) async throws -> [TaskID] {
+        try await writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM tasks ORDER BY id DESC LIMIT ?", arguments: [limit]).map { TaskID($0) }
+        }
+    }
+
     public func unfinishedTaskIDs() async throws -> [TaskID] {
         try await writer.read { db in
             try Int64.fetchAll(db, sql: """

@@ -64,6 +64,8 @@ extension ClientOptions {
         case .wrongState: return " (`coroq show ID` shows its history)"
         case .storageFailure: return " (the daemon's log says more; nothing of this request was stored)"
         case .internalError: return " (a bug in coroqd: its log says more)"
+        case .taskTooLarge: return " (pass the data another way: a file the job reads, named in its arguments)"
+        case .tooManyConnections: return " (try again in a moment; the daemon's log says more)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }
     }

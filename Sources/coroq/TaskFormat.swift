@@ -136,6 +136,8 @@ enum TaskFormat {
         let text: String
         if let error = task.error {
             text = error.message
+        } else if task.resultTruncated != nil, case .string(let excerpt)? = task.result {
+            text = excerpt + "…"  // a summary's excerpt of the result's JSON text
         } else if let result = task.result {
             text = result.jsonText
         } else {

@@ -93,12 +93,15 @@ struct DaemonExit {
 @discardableResult
 func withDaemon(
     _ directory: TestDirectory, arguments: [String] = [], environment: [String: String] = [:],
+    launcher: [String] = [],
     _ body: (RunningDaemon) async throws -> Void
 ) async throws -> DaemonExit {
     let log = DaemonLog()
+    // A launcher (`prlimit --nofile=64:64`) execs coroqd in its own process: the pid stays coroqd's.
+    let command = launcher + [Binaries.coroqd.string]
     let result = try await Subprocess.run(
-        .path(Binaries.coroqd),
-        arguments: Arguments(["--socket", directory.socket, "--db", directory.database, "--log-level", "debug"] + arguments),
+        .path(FilePath(command[0])),
+        arguments: Arguments(Array(command.dropFirst()) + ["--socket", directory.socket, "--db", directory.database, "--log-level", "debug"] + arguments),
         environment: .inherit.updating(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(rawValue: $0.key)!, $0.value) })),
         input: .none, output: .discarded, error: .sequence
     ) { execution in

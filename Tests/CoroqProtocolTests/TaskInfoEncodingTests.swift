@@ -17,6 +17,10 @@ import Testing
         TaskInfo(id: 7, job: "noop", args: [1, true, "x"], state: .unknown("paused"), attempts: 0, createdAt: -1,
                  startedAt: nil, finishedAt: nil, result: ["x": nil],
                  error: TaskErrorInfo(code: "cancelled", message: "", details: nil), onDone: nil),
+        // A summary's excerpts.
+        TaskInfo(id: 8, job: "noop", args: "{\"pad\":\"xx", state: .succeeded, attempts: 1, createdAt: 1,
+                 startedAt: 2, finishedAt: 3, result: "[1,2", error: nil, onDone: nil,
+                 argsTruncated: 5000, resultTruncated: 300),
     ]
 
     @Test(arguments: tasks)

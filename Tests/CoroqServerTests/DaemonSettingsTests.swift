@@ -26,7 +26,18 @@ import Testing
         expected.logLevel = "info"
         expected.maxFrameBytes = 16 * 1024 * 1024
         expected.socketMode = 0o600
+        expected.maxConnections = 1000
+        expected.idleTimeout = 600
+        expected.maxTaskBytes = 1 << 20
         #expect(settings == expected)
+    }
+
+    @Test func theLimitsAreParsedAndChecked() throws {
+        let settings = try DaemonSettings(toml: "max_connections = 10\nidle_timeout = \"30s\"\nmax_task_bytes = 4096\n")
+        #expect(settings.maxConnections == 10 && settings.idleTimeout == 30 && settings.maxTaskBytes == 4096)
+        #expect(throws: ConfigError.self) { try DaemonSettings(toml: "max_connections = 0") }
+        #expect(throws: ConfigError.self) { try DaemonSettings(toml: "max_task_bytes = 10") }
+        #expect(throws: ConfigError.self) { try DaemonSettings(toml: "idle_timeout = \"soon\"") }
     }
 
     @Test func everyKeyIsParsed() throws {
@@ -103,6 +114,6 @@ import Testing
         everything.socketGroup = "g"
         everything.allowedUsers = []
         everything.allowedGroups = []
-        #expect(everything.keysSet.count == 13, "a settings property is missing from DaemonSettings.fields")
+        #expect(everything.keysSet.count == 16, "a settings property is missing from DaemonSettings.fields")
     }
 }
