@@ -128,6 +128,7 @@ struct DaemonCommand: AsyncParsableCommand {
         configuration.logLevel = levels
         configuration.socketMode = settings.socketMode ?? 0o600
         configuration.socketGroup = settings.socketGroup
+        configuration.execPassEnv = settings.execPassEnv ?? []
         if settings.allowedUsers != nil || settings.allowedGroups != nil {
             do {
                 configuration.peerAccess = try PeerAccess(users: settings.allowedUsers ?? [], groups: settings.allowedGroups ?? [])

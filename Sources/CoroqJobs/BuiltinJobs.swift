@@ -2,12 +2,15 @@ import CoroqCore
 
 extension JobRegistry {
     /// A registry with the built-in jobs: `noop`, `sleep` and `exec` (logging under `logDirectory`, live
-    /// output offered to `outputHub`).
-    public static func builtins(logDirectory: String, outputHub: OutputHub? = nil) -> JobRegistry {
+    /// output offered to `outputHub`, the daemon's variables named in `execPassEnv` passed on to its
+    /// commands besides the usual few).
+    public static func builtins(
+        logDirectory: String, outputHub: OutputHub? = nil, execPassEnv: [String] = []
+    ) -> JobRegistry {
         var registry = JobRegistry()
         registry.register(NoopJob())
         registry.register(SleepJob())
-        registry.register(ExecJob(logDirectory: logDirectory, outputHub: outputHub))
+        registry.register(ExecJob(logDirectory: logDirectory, outputHub: outputHub, passingEnvironment: execPassEnv))
         return registry
     }
 }

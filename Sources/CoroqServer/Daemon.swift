@@ -19,7 +19,8 @@ public struct Daemon: Sendable {
     /// A daemon with the built-in jobs; register more on `registry` before `run()`.
     public init(configuration: DaemonConfiguration, logger: Logger) {
         self.configuration = configuration
-        self.registry = .builtins(logDirectory: configuration.logDirectory, outputHub: outputHub)
+        self.registry = .builtins(
+            logDirectory: configuration.logDirectory, outputHub: outputHub, execPassEnv: configuration.execPassEnv)
         self.logger = logger
     }
 

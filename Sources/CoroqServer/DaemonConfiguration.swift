@@ -40,6 +40,9 @@ public struct DaemonConfiguration: Sendable {
     public var socketGroup: String?
     /// Users and groups allowed on the socket beyond its owner (nil: whoever the file mode lets in).
     public var peerAccess: PeerAccess?
+    /// Names of the daemon's environment variables passed on to `exec` tasks besides the few they always
+    /// get (`exec_pass_env`; see `ExecJob`): the daemon's other variables are not passed on.
+    public var execPassEnv: [String] = []
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

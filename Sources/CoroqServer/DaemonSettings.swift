@@ -20,6 +20,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var socketGroup: String?
     public var allowedUsers: [String]?
     public var allowedGroups: [String]?
+    /// Names of the daemon's environment variables that `exec` tasks get besides the few they always do.
+    public var execPassEnv: [String]?
 
     public init() {}
 
@@ -97,6 +99,13 @@ public struct DaemonSettings: Sendable, Equatable {
         "socket_group": { $0.socketGroup = try string($1) },
         "allowed_users": { $0.allowedUsers = try strings($1) },
         "allowed_groups": { $0.allowedGroups = try strings($1) },
+        "exec_pass_env": { settings, value in
+            let names = try strings(value)
+            if let bad = names.first(where: { $0.isEmpty || $0.contains("=") }) {
+                throw Problem(message: "expected names of environment variables, got \"\(bad)\"")
+            }
+            settings.execPassEnv = names
+        },
         "max_frame_bytes": { settings, value in
             let number = try integer(value)
             guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
@@ -196,7 +205,7 @@ extension DaemonSettings {
         field("retention", \.retention), field("busy_timeout", \.busyTimeout), field("log_level", \.logLevel),
         field("max_frame_bytes", \.maxFrameBytes), field("socket_mode", \.socketMode),
         field("socket_group", \.socketGroup), field("allowed_users", \.allowedUsers),
-        field("allowed_groups", \.allowedGroups),
+        field("allowed_groups", \.allowedGroups), field("exec_pass_env", \.execPassEnv),
     ]
 
     private static func field<Value: Equatable & Sendable>(
