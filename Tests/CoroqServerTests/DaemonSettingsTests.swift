@@ -26,6 +26,7 @@ import Testing
         expected.logLevel = "info"
         expected.maxFrameBytes = 16 * 1024 * 1024
         expected.socketMode = 0o600
+        expected.execPassEnv = []
         #expect(settings == expected)
     }
 
@@ -44,7 +45,9 @@ import Testing
             socket_group = "coroq"
             allowed_users = ["alice", "bob"]
             allowed_groups = ["ops"]
+            exec_pass_env = ["AWS_PROFILE"]
             """)
+        #expect(settings.execPassEnv == ["AWS_PROFILE"])
         #expect(settings.socketMode == 0o660 && settings.socketGroup == "coroq")
         #expect(settings.allowedUsers == ["alice", "bob"] && settings.allowedGroups == ["ops"])
         #expect(settings.socket == "/run/x.sock" && settings.database == "/var/lib/x.db")
@@ -54,6 +57,7 @@ import Testing
     }
 
     static let refusals: [(String, ConfigError)] = [
+        ("exec_pass_env = [\"A=B\"]\n", ConfigError(key: "exec_pass_env", line: 1, message: "expected names of environment variables, got \"A=B\"")),
         ("concurrency = 4\nconcurency = 8\n", ConfigError(key: "concurency", line: 2, message: "")),
         ("\n\nconcurrency = \"many\"\n", ConfigError(key: "concurrency", line: 3, message: "expected an integer, got a string")),
         ("retention = true\n", ConfigError(key: "retention", line: 1, message: "")),
@@ -103,6 +107,6 @@ import Testing
         everything.socketGroup = "g"
         everything.allowedUsers = []
         everything.allowedGroups = []
-        #expect(everything.keysSet.count == 13, "a settings property is missing from DaemonSettings.fields")
+        #expect(everything.keysSet.count == 14, "a settings property is missing from DaemonSettings.fields")
     }
 }
