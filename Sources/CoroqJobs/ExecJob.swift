@@ -146,6 +146,7 @@ public struct ExecJob: JobDefinition {
         // from this multithreaded daemon, where glibc's setgroups/setuid can wait for ever on a thread that
         // was being created at the clone. Running as another user goes through a program (`setpriv`) instead.
         options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: terminationGrace)]
+        try DescriptorReserve.check()
         let result = try await Subprocess.run(
             command.contains("/") ? .path(FilePath(command)) : .name(command),
             arguments: Subprocess.Arguments(Array(arguments.argv.dropFirst())),
