@@ -13,7 +13,7 @@ struct OutputLostTests {
         let logs = directory.file("state/logs")
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         try #require(mount("tmpfs", logs, "tmpfs", 0, "size=1m") == 0)
-        defer { umount(logs) }
+        defer { umount2(logs, Int32(MNT_DETACH)) }
         try await withDaemon(directory) { daemon in
             _ = try await daemon.coroq("submit", "exec", "--", "sh", "-c", "yes 0123456789 | head -c 3000000; echo end")
             #expect(try await daemon.coroq("wait", "1").exitCode == 0)

@@ -11,7 +11,7 @@ struct ExecStartFailureTests {
     func noRoomForTheLogIsTheDaemonsFailure() async throws {
         let full = temporaryDirectory()
         try #require(mount("tmpfs", full, "tmpfs", 0, "size=64k,nr_inodes=1") == 0)
-        defer { umount(full) }
+        defer { umount2(full, Int32(MNT_DETACH)) }
         do {
             _ = try await ExecJob(logDirectory: full).run(.init(argv: ["true"]), context: makeContext(9))
             Issue.record("an exec without a log must not run")
