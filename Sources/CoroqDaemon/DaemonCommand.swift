@@ -146,6 +146,7 @@ struct DaemonCommand: AsyncParsableCommand {
         let idle = settings.idleTimeout ?? 600
         configuration.idleTimeout = idle > 0 ? Seconds.duration(idle) : nil
         configuration.maximumTaskBytes = settings.maxTaskBytes ?? 1 << 20
+        configuration.execPassEnv = settings.execPassEnv ?? []
         if settings.allowedUsers != nil || settings.allowedGroups != nil {
             do {
                 configuration.peerAccess = try PeerAccess(users: settings.allowedUsers ?? [], groups: settings.allowedGroups ?? [])

@@ -28,7 +28,7 @@ struct ProcessMark: Codable, Sendable, Equatable {
     }
 
     /// The fields of `/proc/PID/stat` that identify a process.
-    private struct Stat {
+    struct Stat {
         var state: Substring
         var processGroup: Int32
         var session: Int32

@@ -2,6 +2,9 @@ import CoroqCore
 import Foundation
 import NIOPosix
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A task's captured output: the whole of it appended to a log file, and a bounded tail of each stream;
 /// each chunk is also offered to live followers (`OutputHub`).
@@ -10,6 +13,8 @@ import SystemPackage
 /// stalled disk then holds a pool thread, not one of the few threads every task of the daemon shares.
 /// Chunks are written one write at a time, in the order they arrived; an `append` returns once its chunk is
 /// written, so a child that writes faster than the disk is slowed through its pipe instead of filling memory.
+/// What cannot be written (a full disk) is counted, not fatal: `lostBytes` and `lossReason` go into the
+/// task's result.
 actor TaskOutputLog {
     enum Stream { case stdout, stderr }
 
@@ -25,6 +30,9 @@ actor TaskOutputLog {
     /// True while a write is on the thread pool; chunks appended meanwhile wait in `pending`.
     private var isWriting = false
     private var pending: [(bytes: [UInt8], written: CheckedContinuation<Void, Never>)] = []
+    /// Bytes of output that could not be written to the file, and why the first of them could not.
+    private(set) var lostBytes = 0
+    private(set) var lossReason: String?
 
     /// Opens (creating it and its directory, 0600) the log at `path`; output is appended after what the
     /// file already holds (an earlier attempt's).
@@ -32,11 +40,28 @@ actor TaskOutputLog {
         path: String, tailCapacity: Int, task: TaskID, hub: OutputHub?, threadPool: NIOThreadPool = .singleton
     ) async throws -> TaskOutputLog {
         let (file, end) = try await threadPool.runIfActive {
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let file = try FileDescriptor.open(
-                FilePath(path), .writeOnly, options: [.create, .closeOnExec], permissions: [.ownerReadWrite])
-            return (file, try file.seek(offset: 0, from: .end))
+            // mkdir(2) rather than FileManager, whose errors do not keep the errno (EMFILE became "You
+            // don't have permission"): a log that cannot be opened must say why.
+            let directory = (path as NSString).deletingLastPathComponent
+            if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+                let failure = Errno(rawValue: errno)
+                guard failure == .noSuchFileOrDirectory, (try? FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true)) != nil else {
+                    throw OutputLogUnavailable(path: path, errno: failure)
+                }
+            }
+            do {
+                let file = try FileDescriptor.open(
+                    FilePath(path), .writeOnly, options: [.create, .closeOnExec], permissions: [.ownerReadWrite])
+                do {
+                    return (file, try file.seek(offset: 0, from: .end))
+                } catch {
+                    try? file.close()
+                    throw error
+                }
+            } catch let error as Errno {
+                throw OutputLogUnavailable(path: path, errno: error)
+            }
         }
         return TaskOutputLog(path: path, file: file, end: end, tailCapacity: tailCapacity, task: task, hub: hub,
                              threadPool: threadPool)
@@ -79,22 +104,57 @@ actor TaskOutputLog {
         isWriting = false
     }
 
-    /// Writes `chunks` at the end of the file in one write, then offers each to followers at its offset.
+    /// Writes `chunks` at the end of the file in one write, then offers what was written to followers at
+    /// its offset. A full disk must not fail the task (the tail in the result still holds the end of the
+    /// output): what could not be written is counted in `lostBytes`.
     private func write(_ chunks: [[UInt8]]) async {
         let (file, start) = (self.file, offset)
-        let written: Int? = try? await threadPool.runIfActive {
-            try file.writeAll(toAbsoluteOffset: start, chunks.joined())
+        let bytes = Array(chunks.joined())
+        let outcome: (written: Int, failure: Errno?)
+        do {
+            outcome = try await threadPool.runIfActive { Self.write(bytes, to: file, at: start) }
+        } catch {
+            outcome = (0, nil)  // the thread pool is stopping: the daemon is
         }
-        // A full disk must not fail the task: the tail in the result still holds the end of the output.
-        guard written != nil else { return }
-        for chunk in chunks {
-            hub?.publish(task, offset: offset, bytes: chunk)
-            offset += Int64(chunk.count)
+        let (written, failure) = outcome
+        if written < bytes.count {
+            lostBytes += bytes.count - written
+            if lossReason == nil { lossReason = failure.map { "\($0) (errno \($0.rawValue))" } ?? "coroqd was stopping" }
         }
+        guard written > 0 else { return }
+        hub?.publish(task, offset: start, bytes: written == bytes.count ? bytes : Array(bytes[..<written]))
+        offset += Int64(written)
+    }
+
+    /// Writes as much of `bytes` as the file takes at `offset`: how much, and why not all of it.
+    private static func write(_ bytes: [UInt8], to file: FileDescriptor, at offset: Int64) -> (Int, Errno?) {
+        var written = 0
+        while written < bytes.count {
+            do {
+                let count = try bytes[written...].withUnsafeBytes {
+                    try file.write(toAbsoluteOffset: offset + Int64(written), $0)
+                }
+                guard count > 0 else { return (written, Errno(rawValue: ENOSPC)) }
+                written += count
+            } catch let error as Errno {
+                return (written, error)
+            } catch {
+                return (written, nil)
+            }
+        }
+        return (written, nil)
     }
 
     func close() async {
         let file = self.file
         try? await threadPool.runIfActive { try file.close() }
     }
+}
+
+/// The output log of a task could not be opened: why (the errno), and where.
+struct OutputLogUnavailable: Error, CustomStringConvertible {
+    let path: String
+    let errno: Errno
+
+    var description: String { "could not open the output log \(path): \(errno) (errno \(errno.rawValue))" }
 }

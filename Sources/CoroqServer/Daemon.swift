@@ -20,7 +20,8 @@ public struct Daemon: Sendable {
     public init(configuration: DaemonConfiguration, logger: Logger) {
         self.configuration = configuration
         self.registry = .builtins(
-            logDirectory: configuration.logDirectory, outputHub: outputHub, controlSocket: configuration.socketPath)
+            logDirectory: configuration.logDirectory, outputHub: outputHub, execPassEnv: configuration.execPassEnv,
+            controlSocket: configuration.socketPath)
         self.logger = logger
     }
 
@@ -53,6 +54,7 @@ public struct Daemon: Sendable {
                           metadata: ["tasks": "\(Self.list(recovery.requeued))", "count": "\(recovery.requeued.count)"])
         }
         await registry.cleanUpAfterCrash(requeued: try await store.tasks(recovery.requeued), checkpoints: store, logger: logger)
+        await ExecJob.prepareSubprocesses(logger: logger)
         if !recovery.interrupted.isEmpty {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
                            metadata: ["tasks": "\(Self.list(recovery.interrupted))", "count": "\(recovery.interrupted.count)"])

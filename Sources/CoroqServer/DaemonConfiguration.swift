@@ -46,6 +46,9 @@ public struct DaemonConfiguration: Sendable {
     public var idleTimeout: Duration? = .seconds(600)
     /// The largest task: its arguments as JSON text, in bytes.
     public var maximumTaskBytes: Int = 1 << 20
+    /// Names of the daemon's environment variables passed on to `exec` tasks besides the few they always
+    /// get (`exec_pass_env`; see `ExecJob`): the daemon's other variables are not passed on.
+    public var execPassEnv: [String] = []
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

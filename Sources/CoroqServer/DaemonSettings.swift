@@ -24,6 +24,8 @@ public struct DaemonSettings: Sendable, Equatable {
     /// Seconds; 0: connections are never closed for idleness.
     public var idleTimeout: Double?
     public var maxTaskBytes: Int?
+    /// Names of the daemon's environment variables that `exec` tasks get besides the few they always do.
+    public var execPassEnv: [String]?
 
     public init() {}
 
@@ -111,6 +113,13 @@ public struct DaemonSettings: Sendable, Equatable {
             let number = try integer(value)
             guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
             settings.maxTaskBytes = number
+        },
+        "exec_pass_env": { settings, value in
+            let names = try strings(value)
+            if let bad = names.first(where: { $0.isEmpty || $0.contains("=") }) {
+                throw Problem(message: "expected names of environment variables, got \"\(bad)\"")
+            }
+            settings.execPassEnv = names
         },
         "max_frame_bytes": { settings, value in
             let number = try integer(value)
@@ -213,6 +222,7 @@ extension DaemonSettings {
         field("socket_group", \.socketGroup), field("allowed_users", \.allowedUsers),
         field("allowed_groups", \.allowedGroups), field("max_connections", \.maxConnections),
         field("idle_timeout", \.idleTimeout), field("max_task_bytes", \.maxTaskBytes),
+        field("exec_pass_env", \.execPassEnv),
     ]
 
     private static func field<Value: Equatable & Sendable>(

@@ -24,6 +24,14 @@ struct SubmitCommand: AsyncParsableCommand {
             --no-repeat: if the daemon dies while the task runs, it is not run again but becomes `interrupted` \
             until you `coroq retry` or `coroq cancel` it.
 
+            An exec command's environment is not coroqd's: it gets PATH, HOME, USER, LOGNAME, SHELL, LANG, \
+            LANGUAGE, LC_*, TZ and TMPDIR from coroqd (and the names in its exec_pass_env setting), the \
+            variables given with --env, and COROQ_TASK_ID and COROQ_ATTEMPT. --inherit-env gives it your \
+            environment as it is now instead of coroqd's (stored with the task). When the command exits, what \
+            it left running in its process group is ended (SIGTERM, then SIGKILL 2 s later) unless \
+            --keep-children.
+              coroq submit --env MODE=fast --env TOKEN exec -- ./build.sh   # TOKEN: your value of it
+
             --batch reads tasks from stdin, one JSON object per line:
               {"job": "sleep", "args": {"seconds": 1}, "on_done": "echo done", "no_repeat": true}
             and submits them all in one request, all or none (up to the daemon's request size, 16 MiB by \
@@ -52,10 +60,21 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Read tasks from stdin, one JSON object per line, and submit them all at once.")
     var batch = false
 
+    @Option(name: .customLong("env"), help: ArgumentHelp(
+        "exec: set a variable for the command (KEY alone: your value of it); repeatable.", valueName: "KEY=VALUE"))
+    var environment: [String] = []
+
+    @Flag(help: "exec: run the command with your environment as it is now, not coroqd's.")
+    var inheritEnv = false
+
+    @Flag(help: "exec: let processes the command leaves running go on after it exits.")
+    var keepChildren = false
+
     /// The command as plain values: what `validate` and `run` work on.
     var submission: Submission {
         Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
-                   argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch)
+                   argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
+                   environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren)
     }
 
     func validate() throws {
@@ -78,6 +97,10 @@ struct Submission {
     var onDone: String?
     var noRepeat = false
     var batch = false
+    /// exec only: `--env` words, `--inherit-env`, `--keep-children`.
+    var environment: [String] = []
+    var inheritEnv = false
+    var keepChildren = false
 
     /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
     /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
@@ -101,6 +124,43 @@ struct Submission {
         } else if job == nil {
             throw ValidationError("give the job to run (e.g. coroq submit sleep 2), or --batch")
         }
+        if !environment.isEmpty || inheritEnv || keepChildren {
+            guard !batch, job == "exec" else {
+                throw ValidationError(
+                    "--env, --inherit-env and --keep-children are for one exec task; in --batch, give \"env\" or \"keep_children\" in its args")
+            }
+            _ = try variables()
+        }
+    }
+
+    /// The exec arguments that `--env`, `--inherit-env` and `--keep-children` add.
+    private func execOptions() throws -> [String: JSONValue] {
+        var options: [String: JSONValue] = [:]
+        if !environment.isEmpty || inheritEnv {
+            options["env"] = .object(try variables().mapValues(JSONValue.string))
+        }
+        if inheritEnv { options["clear_env"] = true }
+        if keepChildren { options["keep_children"] = true }
+        return options
+    }
+
+    /// The command's variables: the submitter's whole environment with `--inherit-env`, then each `--env`
+    /// (`KEY=VALUE`, or `KEY` for the submitter's value of it).
+    private func variables() throws -> [String: String] {
+        let own = ProcessInfo.processInfo.environment
+        var variables = inheritEnv ? own : [:]
+        for word in environment {
+            let name = String(word.prefix { $0 != "=" })
+            guard !name.isEmpty else { throw ValidationError("--env \(word): expected KEY=VALUE (or KEY for your value of it)") }
+            if name.count < word.count {
+                variables[name] = String(word.dropFirst(name.count + 1))
+            } else if let value = own[name] {
+                variables[name] = value
+            } else {
+                throw ValidationError("--env \(name): you have no variable \(name) to pass on; give --env \(name)=VALUE")
+            }
+        }
+        return variables
     }
 
     func run() async throws {
@@ -118,6 +178,15 @@ struct Submission {
         Output.line(lines.joined(separator: "\n"))
     }
 
+    /// `arguments` (an object) with what the exec options add, over its own values.
+    private func withExecOptions(_ arguments: JSONValue) throws -> JSONValue {
+        guard case .object(var fields) = arguments else { return arguments }
+        let options = try execOptions()
+        guard !options.isEmpty else { return arguments }
+        fields.merge(options) { _, option in option }
+        return .object(fields)
+    }
+
     /// The job's arguments from `--args` or from the positional sugar of the built-in jobs.
     private func arguments(_ job: String) throws -> JSONValue {
         if let argumentsJSON {
@@ -127,7 +196,7 @@ struct Submission {
             guard let value = try? JSONValue(parsing: Data(argumentsJSON.utf8)), case .object = value else {
                 throw ValidationError("--args must be a JSON object, e.g. --args '{\"seconds\": 1.5}'")
             }
-            return value
+            return try withExecOptions(value)
         }
         switch job {
         case "sleep":
@@ -139,8 +208,8 @@ struct Submission {
             guard !jobArguments.isEmpty else {
                 throw ValidationError("usage: coroq submit exec -- COMMAND [ARGUMENT…]")
             }
-            return ["argv": .array(jobArguments.map(JSONValue.string)),
-                    "cwd": .string(FileManager.default.currentDirectoryPath)]
+            return try withExecOptions(["argv": .array(jobArguments.map(JSONValue.string)),
+                                        "cwd": .string(FileManager.default.currentDirectoryPath)])
         default:
             guard jobArguments.isEmpty else {
                 throw ValidationError("job '\(job)' takes its arguments as JSON: coroq submit \(job) --args '{…}'")

@@ -29,6 +29,7 @@ import Testing
         expected.maxConnections = 1000
         expected.idleTimeout = 600
         expected.maxTaskBytes = 1 << 20
+        expected.execPassEnv = []
         #expect(settings == expected)
     }
 
@@ -55,7 +56,9 @@ import Testing
             socket_group = "coroq"
             allowed_users = ["alice", "bob"]
             allowed_groups = ["ops"]
+            exec_pass_env = ["AWS_PROFILE"]
             """)
+        #expect(settings.execPassEnv == ["AWS_PROFILE"])
         #expect(settings.socketMode == 0o660 && settings.socketGroup == "coroq")
         #expect(settings.allowedUsers == ["alice", "bob"] && settings.allowedGroups == ["ops"])
         #expect(settings.socket == "/run/x.sock" && settings.database == "/var/lib/x.db")
@@ -65,6 +68,7 @@ import Testing
     }
 
     static let refusals: [(String, ConfigError)] = [
+        ("exec_pass_env = [\"A=B\"]\n", ConfigError(key: "exec_pass_env", line: 1, message: "expected names of environment variables, got \"A=B\"")),
         ("concurrency = 4\nconcurency = 8\n", ConfigError(key: "concurency", line: 2, message: "")),
         ("\n\nconcurrency = \"many\"\n", ConfigError(key: "concurrency", line: 3, message: "expected an integer, got a string")),
         ("retention = true\n", ConfigError(key: "retention", line: 1, message: "")),
@@ -114,6 +118,6 @@ import Testing
         everything.socketGroup = "g"
         everything.allowedUsers = []
         everything.allowedGroups = []
-        #expect(everything.keysSet.count == 16, "a settings property is missing from DaemonSettings.fields")
+        #expect(everything.keysSet.count == 17, "a settings property is missing from DaemonSettings.fields")
     }
 }

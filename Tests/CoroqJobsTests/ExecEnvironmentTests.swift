@@ -1,0 +1,40 @@
+import CoroqCore
+@testable import CoroqJobs
+import Testing
+
+/// What an exec command gets in its environment: a few of the daemon's variables, never the others.
+struct ExecEnvironmentTests {
+    let daemon = ["PATH": "/opt/bin:/usr/bin", "HOME": "/home/d", "API_TOKEN": "secret", "EXTRA": "x", "LANG": "C.UTF-8"]
+
+    @Test func theDaemonsSecretsStayWithTheDaemon() {
+        let variables = ExecEnvironment(daemon: daemon).variables(for: .init(argv: ["true"]), context: makeContext(5, attempt: 2))
+        #expect(variables == [
+            "PATH": "/opt/bin:/usr/bin", "HOME": "/home/d", "LANG": "C.UTF-8", "COROQ_TASK_ID": "5", "COROQ_ATTEMPT": "2",
+        ])
+    }
+
+    @Test func configuredNamesArePassedOnAndTheTasksOwnWin() {
+        let environment = ExecEnvironment(daemon: daemon, alsoPassing: ["EXTRA", "ABSENT"])
+        let variables = environment.variables(
+            for: .init(argv: ["true"], env: ["HOME": "/tmp", "MODE": "fast", "COROQ_TASK_ID": "forged"]), context: makeContext(5))
+        #expect(variables["EXTRA"] == "x" && variables["ABSENT"] == nil && variables["API_TOKEN"] == nil)
+        #expect(variables["HOME"] == "/tmp" && variables["MODE"] == "fast")
+        #expect(variables["COROQ_TASK_ID"] == "5")
+    }
+
+    @Test func clearEnvKeepsOnlyTheTasksVariables() {
+        let variables = ExecEnvironment(daemon: daemon).variables(
+            for: .init(argv: ["true"], env: ["PATH": "/submitter/bin"], clearEnv: true), context: makeContext(1))
+        #expect(variables == ["PATH": "/submitter/bin", "COROQ_TASK_ID": "1", "COROQ_ATTEMPT": "1"])
+    }
+
+    @Test func aDaemonWithoutPathStillFindsCommands() {
+        #expect(ExecEnvironment(daemon: [:]).base == ["PATH": ExecEnvironment.fallbackPath])
+    }
+
+    @Test func badNamesAreRefusedAtValidation() {
+        #expect(throws: InvalidArguments.self) {
+            try ExecJob(logDirectory: "/tmp").validate(.init(argv: ["true"], env: ["A=B": "c"]))
+        }
+    }
+}
