@@ -25,12 +25,17 @@ struct ExecEnvironment: Sendable {
     /// The daemon's control socket, given to every attempt as `COROQ_SOCKET` (so that `coroq step` and the
     /// other task-scoped commands in a script reach this daemon).
     let controlSocket: String?
+    /// The directory of the `coroq` CLI that belongs to this daemon, added at the end of every command's
+    /// PATH when PATH does not name it: a script's `coroq step` then finds it even when the daemon was
+    /// started from a shell that did not have it on PATH (`make run`, then the README's tour).
+    let cliDirectory: String?
 
     init(
         daemon environment: [String: String] = ProcessInfo.processInfo.environment, alsoPassing names: [String] = [],
-        controlSocket: String? = nil
+        controlSocket: String? = nil, cliDirectory: String? = nil
     ) {
         self.controlSocket = controlSocket
+        self.cliDirectory = cliDirectory
         var base: [String: String] = [:]
         for name in Self.passedOn + names {
             if let value = environment[name] { base[name] = value }
@@ -44,6 +49,12 @@ struct ExecEnvironment: Sendable {
         var variables = arguments.clearEnv == true ? [:] : base
         variables.merge(arguments.env ?? [:]) { _, task in task }
         variables.merge(taskVariables(context)) { _, coroq in coroq }
+        if let cliDirectory {
+            let path = variables["PATH"] ?? ""
+            if !path.split(separator: ":").contains(Substring(cliDirectory)) {
+                variables["PATH"] = path.isEmpty ? cliDirectory : path + ":" + cliDirectory
+            }
+        }
         return variables
     }
 
@@ -56,6 +67,14 @@ struct ExecEnvironment: Sendable {
         ]
         if let controlSocket { variables["COROQ_SOCKET"] = controlSocket }
         return variables
+    }
+
+    /// The directory of the running daemon's executable when a `coroq` CLI is installed beside it (as
+    /// `make install` and a build both put them), else nil.
+    static func daemonCLIDirectory() -> String? {
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let directory = (executable as NSString).deletingLastPathComponent
+        return FileManager.default.isExecutableFile(atPath: directory + "/coroq") ? directory : nil
     }
 
     /// Why `name` cannot be a variable's name, or nil when it can.

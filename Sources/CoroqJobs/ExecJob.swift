@@ -84,7 +84,8 @@ public struct ExecJob: JobDefinition {
         self.outputHub = outputHub
         self.tailBytes = tailBytes
         self.terminationGrace = terminationGrace
-        environment = ExecEnvironment(alsoPassing: names, controlSocket: controlSocket)
+        environment = ExecEnvironment(
+            alsoPassing: names, controlSocket: controlSocket, cliDirectory: ExecEnvironment.daemonCLIDirectory())
     }
 
     public func validate(_ arguments: Arguments) throws(InvalidArguments) {

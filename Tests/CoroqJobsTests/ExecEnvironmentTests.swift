@@ -28,6 +28,13 @@ struct ExecEnvironmentTests {
         #expect(variables == ["PATH": "/submitter/bin", "COROQ_TASK_ID": "1", "COROQ_ATTEMPT": "1"])
     }
 
+    @Test func theDaemonsOwnCLIIsFoundAtTheEndOfPath() {
+        let environment = ExecEnvironment(daemon: daemon, cliDirectory: "/srv/coroq/bin")
+        #expect(environment.variables(for: .init(argv: ["true"]), context: makeContext(1))["PATH"] == "/opt/bin:/usr/bin:/srv/coroq/bin")
+        let already = ExecEnvironment(daemon: daemon, cliDirectory: "/usr/bin")
+        #expect(already.variables(for: .init(argv: ["true"]), context: makeContext(1))["PATH"] == "/opt/bin:/usr/bin")
+    }
+
     @Test func aDaemonWithoutPathStillFindsCommands() {
         #expect(ExecEnvironment(daemon: [:]).base == ["PATH": ExecEnvironment.fallbackPath])
     }
