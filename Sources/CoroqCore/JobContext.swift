@@ -20,15 +20,39 @@ public struct JobContext: Sendable {
     }
     private let baseLogger: Logger
     let checkpoints: any CheckpointStore
+    /// Gives the attempt's slot back while it waits (nil: waiting keeps it).
+    let parking: (any AttemptParking)?
+    /// Other tasks' outcomes (nil outside a daemon: awaiting another task is refused).
+    let tasks: (any TaskWatching)?
 
     public init(
-        taskID: TaskID, attempt: Int, firstStartedAt: Date = Date(), logger: Logger, checkpoints: any CheckpointStore
+        taskID: TaskID, attempt: Int, firstStartedAt: Date = Date(), logger: Logger, checkpoints: any CheckpointStore,
+        parking: (any AttemptParking)? = nil, tasks: (any TaskWatching)? = nil
     ) {
         self.taskID = taskID
         self.attempt = attempt
         self.firstStartedAt = firstStartedAt
         baseLogger = logger
         self.checkpoints = checkpoints
+        self.parking = parking
+        self.tasks = tasks
+    }
+
+    /// Runs `body` — an await on something outside this task (a child, a future, a sent value, a timer) —
+    /// while the attempt holds no slot of the concurrency limit, so that thousands of waiting coroutines
+    /// do not keep other work from running; takes a slot again before returning (or throwing).
+    nonisolated(nonsending)
+    public func waiting<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        guard let parking else { return try await body() }
+        await parking.park(taskID)
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
+        }
+        await parking.unpark(taskID)
+        return try result.get()
     }
 
     /// The value stored under `key` for this task; the first call stores `initial()`.

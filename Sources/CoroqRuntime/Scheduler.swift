@@ -39,6 +39,8 @@ public final class Scheduler: Service {
     let logger: Logger
     let clock: any WallClock
     let onFinished: @Sendable (TaskRecord) async -> Void
+    /// Other tasks' outcomes, for a job that awaits them (`JobContext.tasks`).
+    let tasks: (any TaskWatching)?
     /// Outcomes waiting for their write (`record`).
     let outcomes = OutcomeQueue()
     private let inputs: AsyncStream<Input>
@@ -49,10 +51,11 @@ public final class Scheduler: Service {
     /// - Parameter onFinished: called once per task after its outcome is committed (fires done-callbacks).
     public init(
         store: any TaskStore, registry: JobRegistry, configuration: Configuration = Configuration(),
-        logger: Logger, clock: any WallClock = SystemClock(),
+        logger: Logger, clock: any WallClock = SystemClock(), tasks: (any TaskWatching)? = nil,
         onFinished: @escaping @Sendable (TaskRecord) async -> Void
     ) {
         self.store = store
+        self.tasks = tasks
         self.registry = registry
         self.configuration = configuration
         self.logger = logger

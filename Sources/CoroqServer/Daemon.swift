@@ -122,7 +122,8 @@ public struct Daemon: Sendable {
             callbacks.enqueue(record)
         }
         let scheduler = Scheduler(
-            store: store, registry: registry, configuration: configuration.scheduler, logger: logger
+            store: store, registry: registry, configuration: configuration.scheduler, logger: logger,
+            tasks: RegistryTaskWatcher(store: store, waiters: waiters)
         ) { record in
             waiters.finished(record)
             callbacks.enqueue(record)
