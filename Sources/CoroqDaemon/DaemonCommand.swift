@@ -41,16 +41,16 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Most tasks running at once (default 100000).")
     var concurrency: Int?
 
-    @Option(help: "Seconds running tasks may go on after SIGTERM before they are cancelled back into the queue (default 5).")
+    @Option(help: "How long running tasks may go on after SIGTERM before they are cancelled back into the queue: 30s, 2m, 500ms or seconds (default 5s).", transform: Seconds.parsing)
     var shutdownGrace: Double?
 
     @Option(help: "SQLite synchronous level: normal (a commit survives any crash of processes; a power cut may lose the last ones; the default) or full (survives a power cut too).")
     var synchronous: SQLiteTaskStore.Synchronous?
 
-    @Option(help: "Delete finished tasks and their logs this long after they finished: 90s, 30m, 12h, 7d, 2w (default 7d).")
-    var retention: String?
+    @Option(help: "Delete finished tasks and their logs this long after they finished: 90s, 30m, 12h, 7d, 2w (default 7d).", transform: Seconds.parsing)
+    var retention: Double?
 
-    @Option(help: "Seconds a write waits for a database lock held by another program before it fails (default 5).")
+    @Option(help: "How long a write waits for a database lock held by another program before it fails: 5s, 500ms, 1m or seconds (default 5s).", transform: Seconds.parsing)
     var busyTimeout: Double?
 
     @Option(help: "Longest request line accepted, in bytes (default 16777216).")
@@ -59,8 +59,8 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Most client connections open at once; more are refused (default 1000, at most half the descriptor limit).")
     var maxConnections: Int?
 
-    @Option(help: "Close a connection with no request in progress and no traffic for this long: 90s, 10m, 1h; 0 never (default 10m).")
-    var idleTimeout: String?
+    @Option(help: "Close a connection with no request in progress and no traffic for this long: 90s, 10m, 1h; 0 never (default 10m).", transform: Seconds.parsing)
+    var idleTimeout: Double?
 
     @Option(help: "Largest task accepted: its arguments as JSON text, in bytes (default 1048576).")
     var maxTaskBytes: Int?
@@ -69,20 +69,10 @@ struct DaemonCommand: AsyncParsableCommand {
     var logLevel: Logger.Level?
 
     func validate() throws {
-        if let retention, Seconds.parse(retention) == nil {
-            throw ValidationError("--retention takes a duration such as 90s, 30m, 12h, 7d or 2w")
-        }
-        if let busyTimeout, !Seconds.isValid(busyTimeout) { throw ValidationError("--busy-timeout must be 0 or more seconds") }
         if let maxFrameBytes, maxFrameBytes < 1024 { throw ValidationError("--max-frame-bytes must be at least 1024") }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be 1 or more") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be 1 or more") }
-        if let idleTimeout, Seconds.parse(idleTimeout) == nil {
-            throw ValidationError("--idle-timeout takes a duration such as 90s, 10m or 1h (0: never)")
-        }
         if let maxTaskBytes, maxTaskBytes < 1024 { throw ValidationError("--max-task-bytes must be at least 1024") }
-        if let shutdownGrace, !Seconds.isValid(shutdownGrace) {
-            throw ValidationError("--shutdown-grace must be a number of seconds from 0 to \(Int(Seconds.maximum))")
-        }
     }
 
     func run() async throws {
@@ -174,11 +164,11 @@ struct DaemonCommand: AsyncParsableCommand {
         flags.concurrency = concurrency
         flags.shutdownGrace = shutdownGrace
         flags.synchronous = synchronous
-        flags.retention = retention.flatMap(Seconds.parse)
+        flags.retention = retention
         flags.busyTimeout = busyTimeout
         flags.maxFrameBytes = maxFrameBytes
         flags.maxConnections = maxConnections
-        flags.idleTimeout = idleTimeout.flatMap(Seconds.parse)
+        flags.idleTimeout = idleTimeout
         flags.maxTaskBytes = maxTaskBytes
         flags.logLevel = logLevel?.rawValue
         return flags

@@ -21,19 +21,39 @@ public enum Seconds {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    /// Reads a duration written for people: `90`, `1.5s`, `30m`, `12h`, `7d`, `2w` (seconds when no unit).
+    /// Reads a duration written for people: `90` or `1.5` (seconds), `500ms`, `30s`, `5m`, `2h`, `1d`, `2w`,
+    /// and sums of them such as `1h30m` or `2m30s`. Nil for anything else, or beyond `maximum`.
     public static func parse(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
-        var number = Substring(trimmingBlanks(text))
-        var factor = 1.0
-        if let last = number.last, let unit = units[last] {
-            factor = unit
-            number = number.dropLast()
+        let text = trimmingBlanks(text)
+        if let plain = Double(text), !text.contains(where: \.isLetter) {
+            return isValid(plain) ? plain : nil
         }
-        guard let value = Double(number) else { return nil }
-        let seconds = value * factor
-        return isValid(seconds) ? seconds : nil
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isASCII && $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            guard let value = Double(number), let factor = unitSeconds[String(unit)] else { return nil }
+            total += value * factor
+        }
+        return isValid(total) ? total : nil
     }
+
+    /// What `parse` takes, for an error message: "expected a duration such as …".
+    public static let expected = "a duration such as 500ms, 30s, 5m, 2h, 1d, 1h30m or a number of seconds"
+
+    /// `parse`, throwing `DurationSyntaxError` (for an argument parser's `transform`).
+    public static func parsing(_ text: String) throws -> Double {
+        guard let seconds = parse(text) else { throw DurationSyntaxError(text: text) }
+        return seconds
+    }
+
+    private static let unitSeconds: [String: Double] = [
+        "ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800,
+    ]
 
     /// `text` without leading and trailing blanks: tabs and Unicode space separators (category Zs), as
     /// Foundation's `CharacterSet.whitespaces`, which is not in FoundationEssentials.
@@ -45,5 +65,19 @@ public enum Seconds {
         guard let first = scalars.firstIndex(where: { !isBlank($0) }),
               let last = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
         return String(scalars[first...last])
+    }
+}
+
+
+/// A duration that `Seconds.parse` does not read.
+public struct DurationSyntaxError: Error, CustomStringConvertible {
+    public let text: String
+
+    public init(text: String) {
+        self.text = text
+    }
+
+    public var description: String {
+        "'\(text)' is not a duration: expected \(Seconds.expected), up to \(Int(Seconds.maximum)) seconds"
     }
 }

@@ -15,6 +15,21 @@ public struct SleepJob: TimedJob {
         public init(seconds: Double) {
             self.seconds = seconds
         }
+
+        /// `seconds` as a number, or as a duration written for people (`"2m"`, `"1h30m"`, `"500ms"`).
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let seconds = try? container.decode(Double.self, forKey: .seconds) {
+                self.seconds = seconds
+                return
+            }
+            let text = try container.decode(String.self, forKey: .seconds)
+            guard let seconds = Seconds.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .seconds, in: container, debugDescription: DurationSyntaxError(text: text).description)
+            }
+            self.seconds = seconds
+        }
     }
 
     public struct Output: Codable, Sendable {

@@ -15,16 +15,13 @@ struct CleanCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ClientOptions
 
-    @Option(help: "Only tasks that finished longer ago than this (90s, 30m, 12h, 7d; default 0: all).")
-    var olderThan: String = "0"
+    @Option(help: "Only tasks that finished longer ago than this (90s, 30m, 12h, 7d; default 0: all).", transform: Seconds.parsing)
+    var olderThan: Double = 0
 
     @Option(help: "Only tasks in this state (succeeded, failed, cancelled); repeat for several.")
     var state: [String] = []
 
     func validate() throws {
-        guard Seconds.parse(olderThan) != nil else {
-            throw ValidationError("--older-than takes a duration such as 90s, 30m, 12h or 7d")
-        }
         let finalStates = TaskInfo.State.final.map(\.rawValue)
         if let wrong = state.first(where: { !finalStates.contains($0) }) {
             throw ValidationError("--state \(wrong): only finished tasks are cleaned; give \(finalStates.joined(separator: ", "))")
@@ -32,7 +29,7 @@ struct CleanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let params = CleanParams(olderThan: Seconds.parse(olderThan) ?? 0, states: state.isEmpty ? nil : state)
+        let params = CleanParams(olderThan: olderThan, states: state.isEmpty ? nil : state)
         let result = try await options.withClient { client in
             try await client.call(.clean, params, as: CleanResult.self)
         }

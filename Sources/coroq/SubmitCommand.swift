@@ -200,8 +200,11 @@ struct Submission {
         }
         switch job {
         case "sleep":
-            guard jobArguments.count == 1, let seconds = Double(jobArguments[0]), Seconds.isValid(seconds) else {
-                throw ValidationError("usage: coroq submit sleep SECONDS (e.g. coroq submit sleep 1.5)")
+            guard jobArguments.count == 1 else {
+                throw ValidationError("usage: coroq submit sleep DURATION (e.g. coroq submit sleep 1.5, sleep 2m, sleep 1h30m)")
+            }
+            guard let seconds = Seconds.parse(jobArguments[0]) else {
+                throw ValidationError("sleep: \(DurationSyntaxError(text: jobArguments[0]))")
             }
             return ["seconds": .double(seconds)]
         case "exec":

@@ -26,7 +26,7 @@ struct WaitCommand: AsyncParsableCommand {
     @Flag(help: "Wait for every task that is queued or running now.")
     var all = false
 
-    @Option(help: "Give up after this many seconds (the tasks go on).")
+    @Option(help: "Give up after this long: 30s, 5m, 1h30m, 500ms or seconds (the tasks go on).", transform: Seconds.parsing)
     var timeout: Double?
 
     @Flag(name: .shortAndLong, help: "Print only the tasks that did not succeed; no progress display.")
@@ -34,9 +34,6 @@ struct WaitCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard all == ids.isEmpty else { throw ValidationError("give task ids or --all (not both)") }
-        if let timeout, !Seconds.isValid(timeout) {
-            throw ValidationError("--timeout must be a number of seconds from 0 to \(Int(Seconds.maximum))")
-        }
     }
 
     func run() async throws {

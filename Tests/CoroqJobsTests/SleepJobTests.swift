@@ -31,3 +31,19 @@ import Testing
         #expect(throws: InvalidArguments.self) { try SleepJob().validate(.init(seconds: seconds)) }
     }
 }
+
+/// `sleep`'s seconds as JSON: a number, or a duration written for people (a batch line, `--args`).
+@Suite struct SleepArgumentsTests {
+    @Test(arguments: [(#"{"seconds": 1.5}"#, 1.5), (#"{"seconds": "2m"}"#, 120), (#"{"seconds": "500ms"}"#, 0.5)])
+    func decodesNumbersAndDurations(json: String, seconds: Double) throws {
+        let arguments = try JSONValue(parsing: Data(json.utf8)).decode(as: SleepJob.Arguments.self)
+        #expect(arguments.seconds == seconds)
+    }
+
+    @Test func aStringThatIsNotADurationSaysWhatIsExpected() throws {
+        let value = try JSONValue(parsing: Data(#"{"seconds": "2 minutes"}"#.utf8))
+        #expect { _ = try value.decode(as: SleepJob.Arguments.self) } throws: { error in
+            "\(error)".contains("500ms, 30s, 5m")
+        }
+    }
+}
