@@ -121,8 +121,8 @@ struct DaemonCommand: AsyncParsableCommand {
                 : levels.handler(wrapping: StreamLogHandler.standardError(label: label))
         }
         var configuration = DaemonConfiguration(
-            socketPath: SocketLocation.resolve(explicit: settings.socket, environment: environment),
-            databasePath: settings.database ?? DaemonConfiguration.defaultDatabasePath(environment: environment),
+            socketPath: Self.absolute(SocketLocation.resolve(explicit: settings.socket, environment: environment)),
+            databasePath: Self.absolute(settings.database ?? DaemonConfiguration.defaultDatabasePath(environment: environment)),
             scheduler: SchedulerConfiguration(
                 concurrencyLimit: settings.concurrency ?? 100_000, shutdownGrace: Seconds.duration(settings.shutdownGrace ?? 5)),
             maximumFrameLength: settings.maxFrameBytes ?? 16 * 1024 * 1024, synchronous: settings.synchronous ?? .normal,
@@ -137,6 +137,7 @@ struct DaemonCommand: AsyncParsableCommand {
         configuration.idleTimeout = idle > 0 ? Seconds.duration(idle) : nil
         configuration.maximumTaskBytes = settings.maxTaskBytes ?? 1 << 20
         configuration.execPassEnv = settings.execPassEnv ?? []
+        configuration.schedules = settings.schedules ?? []
         if settings.allowedUsers != nil || settings.allowedGroups != nil {
             do {
                 configuration.peerAccess = try PeerAccess(users: settings.allowedUsers ?? [], groups: settings.allowedGroups ?? [])
@@ -154,6 +155,13 @@ struct DaemonCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("coroqd: \(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// `path` from the directory coroqd was started in, when relative (`--db ./coroq.db`): the daemon's
+    /// files are found by their directories, which a bare file name has none of.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        return FileManager.default.currentDirectoryPath + "/" + (path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
     }
 
     /// The settings given as flags.

@@ -18,13 +18,20 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case stepGet = "step.get"
     /// Stores a shell step's outcome (`coroq step`).
     case stepRecord = "step.record"
+    /// Adds (or replaces) a schedule (`coroq schedule add`).
+    case scheduleAdd = "schedule.add"
+    case scheduleList = "schedule.list"
+    case scheduleRemove = "schedule.remove"
+    case schedulePause = "schedule.pause"
+    case scheduleResume = "schedule.resume"
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
     public var streams: Bool {
         switch self {
         case .wait, .logs: true
-        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord: false
+        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord,
+             .scheduleAdd, .scheduleList, .scheduleRemove, .schedulePause, .scheduleResume: false
         }
     }
 }

@@ -42,6 +42,10 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case taskTooLarge = -32015
     case storageFailure = -32020
     case shuttingDown = -32021
+    /// No schedule of that name.
+    case scheduleNotFound = -32030
+    /// A schedule's timing (cron, zone, interval, catch-up) or name that cannot be used.
+    case invalidSchedule = -32031
 
     /// A stable word for the code, carried in `error.data.reason`.
     public var reason: String {
@@ -64,6 +68,8 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .taskTooLarge: "task_too_large"
         case .storageFailure: "storage_failure"
         case .shuttingDown: "shutting_down"
+        case .scheduleNotFound: "schedule_not_found"
+        case .invalidSchedule: "invalid_schedule"
         }
     }
 }

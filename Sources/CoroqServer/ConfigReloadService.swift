@@ -16,6 +16,7 @@ struct ConfigReloadService: Service {
     /// Keys given as flags: they keep winning over the file.
     let fromFlags: Set<String>
     let scheduler: Scheduler
+    let schedules: ScheduleHandler
     let retention: RetentionService.Setting
     let logLevel: LogLevelControl?
     let logger: Logger
@@ -24,10 +25,24 @@ struct ConfigReloadService: Service {
         var running = self.running
         for await _ in hangups.cancelOnGracefulShutdown() {
             do {
-                running = apply(try reload(), over: running)
+                let file = try reload()
+                running = apply(file, over: running)
+                await applySchedules(file.schedules ?? [], over: &running)
             } catch {
                 logger.error("SIGHUP: the config file was not applied; the running settings stay", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Sets the file's schedules when they changed; a schedule that cannot be used keeps all the old ones.
+    private func applySchedules(_ settings: [ScheduleSetting], over running: inout DaemonSettings) async {
+        guard settings != (running.schedules ?? []) else { return }
+        do {
+            try await schedules.applyConfig(settings)
+            running.schedules = settings
+            logger.notice("SIGHUP: schedules applied", metadata: ["schedules": "\(settings.map(\.name).joined(separator: ","))"])
+        } catch {
+            logger.error("SIGHUP: the config file's schedules were not applied; the old schedules stay", metadata: ["error": "\(error)"])
         }
     }
 

@@ -129,16 +129,27 @@ public struct Daemon: Sendable {
             callbacks.enqueue(record)
             idle.nudge()
         }
+        let submit = SubmitHandler(
+            store: store, registry: registry, scheduler: scheduler, maximumTaskBytes: configuration.maximumTaskBytes)
+        let scheduleService = ScheduleService(
+            store: store, makeTask: { object throws in try submit.newTask(try object.decode(as: TaskSpec.self)) },
+            wake: { scheduler.wake() }, bootedAt: Date(), logger: logger)
+        let schedules = ScheduleHandler(store: store, service: scheduleService, submit: submit, logger: logger)
+        do {
+            try await schedules.applyConfig(configuration.schedules)
+        } catch {
+            throw DaemonStartupError("the config file's schedules: \(error)")
+        }
         let maintenance = MaintenanceHandler(store: store, logDirectory: configuration.logDirectory, logger: logger)
         let dispatcher = RequestDispatcher(
-            submit: SubmitHandler(
-                store: store, registry: registry, scheduler: scheduler, maximumTaskBytes: configuration.maximumTaskBytes),
+            submit: submit,
             wait: WaitHandler(store: store, waiters: waiters, logger: logger),
             status: StatusHandler(store: store, startedAt: Date()),
             control: TaskControlHandler(store: store, registry: registry, scheduler: scheduler),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
+            schedules: schedules,
             jobNames: registry.names,
             jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)
@@ -147,11 +158,11 @@ public struct Daemon: Sendable {
             access: configuration.peerAccess, logger: logger)
         let retentionSetting = RetentionService.Setting(Seconds.of(configuration.retention))
         let retention = RetentionService(maintenance: maintenance, retention: retentionSetting, logger: logger)
-        var services: [any Service] = [idle, callbacks, retention, scheduler, server]
+        var services: [any Service] = [idle, callbacks, retention, scheduler, scheduleService, server]
         if let reload = configuration.reload {
             services.append(ConfigReloadService(
                 hangups: await UnixSignalsSequence(trapping: .sighup), reload: reload.read, running: reload.running, fromFlags: reload.fromFlags, scheduler: scheduler,
-                retention: retentionSetting, logLevel: configuration.logLevel, logger: logger))
+                schedules: schedules, retention: retentionSetting, logLevel: configuration.logLevel, logger: logger))
         }
         if configuration.notifySocket != nil {
             services.append(SystemdService(

@@ -49,6 +49,8 @@ public struct DaemonConfiguration: Sendable {
     /// Names of the daemon's environment variables passed on to `exec` tasks besides the few they always
     /// get (`exec_pass_env`; see `ExecJob`): the daemon's other variables are not passed on.
     public var execPassEnv: [String] = []
+    /// coroqd.toml's `[schedules.*]`: applied at start (a bad one stops the start) and by each reload.
+    public var schedules: [ScheduleSetting] = []
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

@@ -26,11 +26,13 @@ public struct DaemonSettings: Sendable, Equatable {
     public var maxTaskBytes: Int?
     /// Names of the daemon's environment variables that `exec` tasks get besides the few they always do.
     public var execPassEnv: [String]?
+    /// `[schedules.NAME]` tables, by name.
+    public var schedules: [ScheduleSetting]?
 
     public init() {}
 
     /// The settings that `SIGHUP` applies to a running daemon; the others need a restart.
-    public static let reloadable: Set<String> = ["concurrency", "retention", "log_level"]
+    public static let reloadable: Set<String> = ["concurrency", "retention", "log_level", "schedules"]
 
     /// The log levels `log_level` accepts.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -56,6 +58,8 @@ public struct DaemonSettings: Sendable, Equatable {
                 try setting(&self, table[key]!)
             } catch let problem as Problem {
                 throw ConfigError(key: key, line: line, message: problem.message)
+            } catch let nested as ConfigError {
+                throw ConfigError(key: nested.key, line: nested.line ?? nested.key.flatMap { Self.tableLine(of: $0, in: text) } ?? line, message: nested.message)
             } catch {
                 throw ConfigError(key: key, line: line, message: "\(error)")
             }
@@ -121,6 +125,7 @@ public struct DaemonSettings: Sendable, Equatable {
             }
             settings.execPassEnv = names
         },
+        "schedules": { $0.schedules = try ScheduleSetting.read($1) },
         "max_frame_bytes": { settings, value in
             let number = try integer(value)
             guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
@@ -173,6 +178,20 @@ public struct DaemonSettings: Sendable, Equatable {
         }
     }
 
+    /// The line of the `[a.b]` table that holds the dotted key `a.b.c` (or of `[a.b]` itself), for messages.
+    static func tableLine(of key: String, in text: String) -> Int? {
+        var parts = key.split(separator: ".").map(String.init)
+        while !parts.isEmpty {
+            let header = "[\(parts.joined(separator: "."))]"
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where line.trimmingCharacters(in: .whitespaces) == header {
+                return index + 1
+            }
+            parts.removeLast()
+        }
+        return nil
+    }
+
     /// The line where `key` is set (or its `[key]` table begins), for messages.
     private static func line(of key: String, in text: String) -> Int? {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -222,7 +241,7 @@ extension DaemonSettings {
         field("socket_group", \.socketGroup), field("allowed_users", \.allowedUsers),
         field("allowed_groups", \.allowedGroups), field("max_connections", \.maxConnections),
         field("idle_timeout", \.idleTimeout), field("max_task_bytes", \.maxTaskBytes),
-        field("exec_pass_env", \.execPassEnv),
+        field("exec_pass_env", \.execPassEnv), field("schedules", \.schedules),
     ]
 
     private static func field<Value: Equatable & Sendable>(

@@ -20,6 +20,7 @@ struct RequestDispatcher: Sendable {
     let logs: LogsHandler
     let maintenance: MaintenanceHandler
     let steps: StepHandler
+    let schedules: ScheduleHandler
     let jobNames: [String]
     /// `jobs`' answer, made once: the registry does not change while the daemon runs.
     let jobs: JobsResult
@@ -114,6 +115,11 @@ struct RequestDispatcher: Sendable {
         case .jobs: return Self.response(request.id, jobs)
         case .stepGet: return try await answer(request) { (params: StepParams) throws(RPCError) in try await steps.get(params) }
         case .stepRecord: return try await answer(request) { (params: StepRecordParams) throws(RPCError) in try await steps.record(params) }
+        case .scheduleAdd: return try await answer(request) { (params: ScheduleAddParams) throws(RPCError) in try await schedules.add(params) }
+        case .scheduleList: return Self.response(request.id, try await schedules.list())
+        case .scheduleRemove: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.remove(params) }
+        case .schedulePause: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.setPaused(params, true) }
+        case .scheduleResume: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.setPaused(params, false) }
         }
     }
 

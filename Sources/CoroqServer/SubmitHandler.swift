@@ -18,15 +18,7 @@ struct SubmitHandler: Sendable {
         var newTasks: [NewTask] = []
         newTasks.reserveCapacity(params.tasks.count)
         for (index, spec) in params.tasks.enumerated() {
-            let arguments = spec.args ?? .emptyObject
-            try checkSize(of: arguments, index: index)
-            do {
-                try registry.validate(job: spec.job, arguments: arguments)
-            } catch {
-                throw RPCError(error, index: index)
-            }
-            let repeatable = registry.isRepeatSafe(job: spec.job) && spec.noRepeat != true
-            newTasks.append(NewTask(job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable))
+            newTasks.append(try newTask(spec, index: index))
         }
         let records: [TaskRecord]
         do {
@@ -36,6 +28,20 @@ struct SubmitHandler: Sendable {
         }
         scheduler.wake()
         return SubmitResult(ids: records.map(\.id.rawValue))
+    }
+
+    /// The task `spec` asks for, checked against the registry and the size limit (a submit's, and each
+    /// firing of a schedule's).
+    func newTask(_ spec: TaskSpec, index: Int = 0) throws(RPCError) -> NewTask {
+        let arguments = spec.args ?? .emptyObject
+        try checkSize(of: arguments, index: index)
+        do {
+            try registry.validate(job: spec.job, arguments: arguments)
+        } catch {
+            throw RPCError(error, index: index)
+        }
+        let repeatable = registry.isRepeatSafe(job: spec.job) && spec.noRepeat != true
+        return NewTask(job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable)
     }
 
     /// Refuses arguments over `maximumTaskBytes`: every later read of the task (a `status`, a `wait`, the

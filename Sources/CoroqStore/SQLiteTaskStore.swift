@@ -55,9 +55,15 @@ public struct SQLiteTaskStore: TaskStore {
     }
 
     public func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord] {
-        // One statement for the whole batch (a statement per task was measurable at 100k): the tasks as a
-        // JSON array of `NewTaskSlot` rows, inserted in order.
-        let rows = JSONValue.array(try tasks.map { task in
+        let rows = try Self.submittedRows(tasks)
+        let ids = try await batch.write { db in try Self.insert(rows, at: now, in: db) }
+        return Self.records(of: tasks, ids: ids, at: now)
+    }
+
+    /// The tasks as one JSON array of `NewTaskSlot` rows, for one statement for the whole batch (a
+    /// statement per task was measurable at 100k); encoded off the writer's queue.
+    static func submittedRows(_ tasks: [NewTask]) throws -> String {
+        JSONValue.array(try tasks.map { task in
             .array(try NewTaskSlot.allCases.map { slot in
                 switch slot {
                 case .job: .string(task.job)
@@ -67,11 +73,17 @@ public struct SQLiteTaskStore: TaskStore {
                 }
             })
         }).jsonText
-        let ids = try await batch.write { db in
-            try Int64.fetchAll(db.cachedStatement(sql: Self.insertSubmitted), arguments: [now.timeIntervalSince1970, rows])
-        }
+    }
+
+    /// Inserts `submittedRows` as queued tasks; returns their ids.
+    static func insert(_ rows: String, at now: Date, in db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db.cachedStatement(sql: insertSubmitted), arguments: [now.timeIntervalSince1970, rows])
+    }
+
+    /// The records of tasks just inserted with `ids`.
+    static func records(of tasks: [NewTask], ids: [Int64], at now: Date) -> [TaskRecord] {
         // AUTOINCREMENT ids rise in the order of insertion, whatever order RETURNING gives them in.
-        return zip(ids.sorted(), tasks).map { id, task in
+        zip(ids.sorted(), tasks).map { id, task in
             TaskRecord(
                 id: TaskID(id), job: task.job, arguments: task.arguments, state: .queued,
                 onDone: task.onDone, repeatable: task.repeatable, createdAt: now)

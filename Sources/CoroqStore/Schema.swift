@@ -131,6 +131,30 @@ enum Schema {
                 );
                 """)
         }
+        // Schedules (`[schedules.NAME]`, `coroq schedule add`), and which slot of which schedule each of its
+        // tasks was submitted for. A firing's tasks, their `schedule_firings` rows and the schedule's new
+        // `last_slot` are one transaction, and (schedule, slot) is a key: a slot never fires twice.
+        migrator.registerMigration("v5-schedules") { db in
+            try db.execute(sql: """
+                CREATE TABLE schedules (
+                    name TEXT PRIMARY KEY,
+                    timing TEXT NOT NULL,
+                    catch_up TEXT NOT NULL,
+                    task TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    paused INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL,
+                    last_slot REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE schedule_firings (
+                    schedule TEXT NOT NULL,
+                    slot REAL NOT NULL,
+                    task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    PRIMARY KEY (schedule, slot)
+                ) WITHOUT ROWID;
+                CREATE INDEX schedule_firings_by_task ON schedule_firings (task_id);
+                """)
+        }
         return migrator
     }
 

@@ -66,6 +66,8 @@ extension ClientOptions {
         case .internalError: return " (a bug in coroqd: its log says more)"
         case .taskTooLarge: return " (pass the data another way: a file the job reads, named in its arguments)"
         case .tooManyConnections: return " (try again in a moment; the daemon's log says more)"
+        case .scheduleNotFound: return " (`coroq schedule list` lists the schedules)"
+        case .invalidSchedule: return " (see `coroq schedule add --help`)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }
     }

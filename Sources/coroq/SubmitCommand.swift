@@ -163,9 +163,14 @@ struct Submission {
         return variables
     }
 
+    /// The one task of a submit without `--batch` (also what a schedule's firings submit).
+    func singleTask() throws -> TaskSpec {
+        guard let job, !batch else { throw ValidationError("give the job to run, e.g. sleep 2 or exec -- CMD") }
+        return TaskSpec(job: job, args: try arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil)
+    }
+
     func run() async throws {
-        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat)
-            : BatchInput(specs: [TaskSpec(job: job!, args: try arguments(job!), onDone: onDone, noRepeat: noRepeat ? true : nil)])
+        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat) : BatchInput(specs: [try singleTask()])
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)
