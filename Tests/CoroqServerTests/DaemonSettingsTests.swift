@@ -118,6 +118,40 @@ import Testing
         everything.socketGroup = "g"
         everything.allowedUsers = []
         everything.allowedGroups = []
-        #expect(everything.keysSet.count == 17, "a settings property is missing from DaemonSettings.fields")
+        everything.schedules = []
+        #expect(everything.keysSet.count == 18, "a settings property is missing from DaemonSettings.fields")
+    }
+}
+
+/// `[schedules.NAME]` tables: read with their task, refused with the schedule and key at fault.
+@Suite struct ScheduleSettingsTests {
+    @Test func aScheduleTableIsReadWithItsTask() throws {
+        let settings = try DaemonSettings(toml: """
+            [schedules.nightly]
+            cron = "30 2 * * *"
+            time_zone = "Europe/Berlin"
+            catch_up = "all"
+            job = "exec"
+            args = { argv = ["backup", "--full"] }
+            on_done = "echo done"
+            """)
+        let schedule = try #require(settings.schedules?.first)
+        #expect(schedule.name == "nightly" && schedule.cron == "30 2 * * *" && schedule.timeZone == "Europe/Berlin")
+        #expect(schedule.catchUp == .all)
+        #expect(schedule.task == ["job": "exec", "args": ["argv": ["backup", "--full"]], "on_done": "echo done"])
+    }
+
+    @Test(arguments: [
+        ("[schedules.a]\ncron = \"61 * * * *\"\njob = \"noop\"\n", "line 1, key 'schedules.a'", "minute field"),
+        ("[schedules.a]\nevery = \"5m\"\n", "key 'schedules.a.job'", "give the job"),
+        ("[schedules.a]\nevery = \"5m\"\njob = \"noop\"\nwhen = 3\n", "key 'schedules.a.when'", "unknown key"),
+        ("[schedules.a]\nevery = \"5m\"\njob = \"noop\"\ncatch_up = \"most\"\n", "key 'schedules.a.catch_up'", "\"none\", \"last\" or \"all\""),
+        ("[schedules.a]\ncron = \"@daily\"\ntime_zone = \"Nowhere/City\"\njob = \"noop\"\n", "schedules.a", "unknown time zone"),
+        ("[schedules.\"a b\"]\nevery = \"5m\"\njob = \"noop\"\n", "schedules.a b", "letters, digits"),
+    ])
+    func aBadScheduleNamesItsPlace(toml: String, place: String, says: String) {
+        #expect { _ = try DaemonSettings(toml: toml) } throws: { error in
+            "\(error)".contains(place) && "\(error)".contains(says)
+        }
     }
 }
