@@ -1,12 +1,31 @@
 import CoroqJSON
 import Foundation
 import Logging
+import Synchronization
 
 /// The jobs a daemon can run, by name. Submit validates against it; the scheduler runs through it.
 public struct JobRegistry: Sendable {
     private var jobs: [String: RegisteredJob] = [:]
+    /// Jobs that can change while the daemon runs (coroqd.toml's `[jobs.NAME]`, replaced by a reload);
+    /// looked up only for names not registered here.
+    private var overlay: JobOverlay?
 
     public init() {}
+
+    /// Adds the jobs of `overlay`, now and as it changes; a job registered here wins over one of the
+    /// same name there.
+    public mutating func attach(_ overlay: JobOverlay) {
+        self.overlay = overlay
+    }
+
+    /// Whether a job of this name is registered here (not in an overlay).
+    public func isRegistered(_ name: String) -> Bool {
+        jobs[name] != nil
+    }
+
+    private func entry(_ name: String) -> RegisteredJob? {
+        jobs[name] ?? overlay?.current.jobs[name]
+    }
 
     /// Adds a job; a later registration under the same name replaces the earlier one.
     public mutating func register<Job: JobDefinition>(_ job: Job) {
@@ -14,16 +33,19 @@ public struct JobRegistry: Sendable {
     }
 
     /// Registered job names, sorted.
-    public var names: [String] { jobs.keys.sorted() }
+    public var names: [String] {
+        guard let overlay else { return jobs.keys.sorted() }
+        return Set(jobs.keys).union(overlay.current.jobs.keys).sorted()
+    }
 
     /// Every registered job as `coroq jobs` lists it, by name.
     public var descriptions: [JobDescription] {
-        jobs.keys.sorted().compactMap { jobs[$0]?.description }
+        names.compactMap { entry($0)?.description }
     }
 
     /// Checks that `job` exists and accepts `arguments`, without running anything.
     public func validate(job: String, arguments: JSONValue) throws(SubmitRejection) {
-        guard let registered = jobs[job] else {
+        guard let registered = entry(job) else {
             throw .unknownJob(job, known: names)
         }
         do {
@@ -35,23 +57,23 @@ public struct JobRegistry: Sendable {
 
     /// Whether tasks of `job` may run again after a crash cut them off (true for an unknown job).
     public func isRepeatSafe(job: String) -> Bool {
-        jobs[job]?.isRepeatSafe ?? true
+        entry(job)?.isRepeatSafe ?? true
     }
 
     /// For a `TimedJob`: when an attempt of a task that first started at `firstStartedAt` has nothing left
     /// to wait for. Nil for other jobs, and for arguments that do not decode (`run` reports those).
     package func readyTime(job: String, arguments: JSONValue, firstStartedAt: Date) -> Date? {
-        jobs[job]?.timed?.readyTime(arguments, firstStartedAt)
+        entry(job)?.timed?.readyTime(arguments, firstStartedAt)
     }
 
     /// Whether `job` is a `TimedJob`.
     package func isTimed(job: String) -> Bool {
-        jobs[job]?.timed != nil
+        entry(job)?.timed != nil
     }
 
     /// For a `TimedJob`: the result of an attempt that waited until its ready time, as JSON.
     package func timedOutput(job: String, arguments: JSONValue) throws -> JSONValue {
-        guard let timed = jobs[job]?.timed else {
+        guard let timed = entry(job)?.timed else {
             throw TaskError(code: "unknown_job", message: "no timed job named '\(job)' is registered in this daemon")
         }
         return try timed.output(arguments)
@@ -61,21 +83,37 @@ public struct JobRegistry: Sendable {
     /// crash cut off (`JobDefinition.cleanUpAfterCrash`). Tasks of unknown jobs are skipped.
     public func cleanUpAfterCrash(requeued tasks: [TaskRecord], checkpoints: any CheckpointStore, logger: Logger) async {
         for (job, tasks) in Dictionary(grouping: tasks, by: \.job).sorted(by: { $0.key < $1.key }) {
-            await jobs[job]?.cleanUpAfterCrash(tasks, checkpoints, logger)
+            await entry(job)?.cleanUpAfterCrash(tasks, checkpoints, logger)
         }
     }
 
     /// The process group a crash-cut attempt of `task` still runs, if any (`JobDefinition.orphanedProcessGroup`).
     public func orphanedProcessGroup(of task: TaskRecord, checkpoints: any CheckpointStore) async -> Int32? {
-        await jobs[task.job]?.orphanedProcessGroup(task, checkpoints)
+        await entry(task.job)?.orphanedProcessGroup(task, checkpoints)
     }
 
     /// Runs one attempt of `job` and returns its result as JSON.
     package func run(job: String, arguments: JSONValue, context: JobContext) async throws -> JSONValue {
-        guard let registered = jobs[job] else {
+        guard let registered = entry(job) else {
             throw TaskError(code: "unknown_job", message: "no job named '\(job)' is registered in this daemon")
         }
         return try await registered.run(arguments, context)
+    }
+}
+
+/// Jobs that a running daemon can replace all at once (a reload of coroqd.toml's `[jobs.NAME]`): attached
+/// to a `JobRegistry`, which looks in it for names it does not have itself.
+public final class JobOverlay: Sendable {
+    private let registry = Mutex(JobRegistry())
+
+    public init() {}
+
+    /// The jobs now.
+    public var current: JobRegistry { registry.withLock { $0 } }
+
+    /// Replaces every job of the overlay.
+    public func replace(with jobs: JobRegistry) {
+        registry.withLock { $0 = jobs }
     }
 }
 

@@ -15,6 +15,10 @@ import Glibc
 /// written, so a child that writes faster than the disk is slowed through its pipe instead of filling memory.
 /// What cannot be written (a full disk) is counted, not fatal: `lostBytes` and `lossReason` go into the
 /// task's result.
+///
+/// Each stream is written a whole line at a time (up to its last newline or carriage return), so that
+/// stdout and stderr arriving together never cut into each other's lines; a stream's unfinished line waits
+/// for its end (or 64 KiB of it, or the command's exit).
 actor TaskOutputLog {
     enum Stream { case stdout, stderr }
 
@@ -33,6 +37,10 @@ actor TaskOutputLog {
     /// Bytes of output that could not be written to the file, and why the first of them could not.
     private(set) var lostBytes = 0
     private(set) var lossReason: String?
+    /// Each stream's unfinished last line, not yet written.
+    private var unfinished: [Stream: [UInt8]] = [:]
+    /// The longest unfinished line kept back; more is written as it is.
+    static let longestHeldLine = 64 * 1024
 
     /// Opens (creating it and its directory, 0600) the log at `path`; output is appended after what the
     /// file already holds (an earlier attempt's).
@@ -81,12 +89,29 @@ actor TaskOutputLog {
         stderrTail = OutputTail(capacity: tailCapacity)
     }
 
-    /// Keeps `bytes` in its stream's tail and appends them to the file; returns once they are written.
+    /// Keeps `bytes` in its stream's tail and appends its finished lines to the file; returns once they
+    /// are written.
     func append(_ bytes: [UInt8], from stream: Stream) async {
         switch stream {
         case .stdout: stdoutTail.append(bytes)
         case .stderr: stderrTail.append(bytes)
         }
+        var held = unfinished.removeValue(forKey: stream) ?? []
+        held += bytes
+        let end = held.lastIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        if held.count <= Self.longestHeldLine {
+            guard let end else {
+                unfinished[stream] = held
+                return
+            }
+            if end + 1 < held.count { unfinished[stream] = Array(held[(end + 1)...]) }
+            held.removeSubrange((end + 1)...)
+        }
+        await appendWhole(held)
+    }
+
+    /// Appends `bytes` to the file after what is being written; returns once they are written.
+    private func appendWhole(_ bytes: [UInt8]) async {
         guard !isWriting else {
             // The write in progress (another stream's) takes these bytes next, in order.
             await withCheckedContinuation { pending.append((bytes, $0)) }
@@ -145,7 +170,11 @@ actor TaskOutputLog {
         return (written, nil)
     }
 
+    /// Writes what is left of each stream's last line (stdout's first), then closes the file.
     func close() async {
+        for stream in [Stream.stdout, .stderr] {
+            if let rest = unfinished.removeValue(forKey: stream), !rest.isEmpty { await appendWhole(rest) }
+        }
         let file = self.file
         try? await threadPool.runIfActive { try file.close() }
     }

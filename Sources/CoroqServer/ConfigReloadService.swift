@@ -17,6 +17,8 @@ struct ConfigReloadService: Service {
     let fromFlags: Set<String>
     let scheduler: Scheduler
     let schedules: ScheduleHandler
+    /// Sets the config file's `[jobs.*]`.
+    let applyJobs: @Sendable ([JobSetting]) throws -> Void
     let retention: RetentionService.Setting
     let logLevel: LogLevelControl?
     let logger: Logger
@@ -27,10 +29,23 @@ struct ConfigReloadService: Service {
             do {
                 let file = try reload()
                 running = apply(file, over: running)
+                applyJobs(file.jobs ?? [], over: &running)
                 await applySchedules(file.schedules ?? [], over: &running)
             } catch {
                 logger.error("SIGHUP: the config file was not applied; the running settings stay", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Sets the file's jobs when they changed; a job that cannot be used keeps all the old ones.
+    private func applyJobs(_ settings: [JobSetting], over running: inout DaemonSettings) {
+        guard settings != (running.jobs ?? []) else { return }
+        do {
+            try applyJobs(settings)
+            running.jobs = settings
+            logger.notice("SIGHUP: jobs applied", metadata: ["jobs": "\(settings.map(\.name).joined(separator: ","))"])
+        } catch {
+            logger.error("SIGHUP: the config file's jobs were not applied; the old jobs stay", metadata: ["error": "\(error)"])
         }
     }
 

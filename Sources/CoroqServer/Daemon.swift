@@ -15,6 +15,10 @@ public struct Daemon: Sendable {
     public var registry: JobRegistry
     private let logger: Logger
     private let outputHub = OutputHub()
+    /// coroqd.toml's `[jobs.NAME]` command templates, replaced by a reload.
+    private let configJobs = JobOverlay()
+    /// What runs the config jobs' commands: `exec` as configured.
+    private let templateExec: ExecJob
 
     /// A daemon with the built-in jobs; register more on `registry` before `run()`.
     public init(configuration: DaemonConfiguration, logger: Logger) {
@@ -22,7 +26,16 @@ public struct Daemon: Sendable {
         self.registry = .builtins(
             logDirectory: configuration.logDirectory, outputHub: outputHub, execPassEnv: configuration.execPassEnv,
             controlSocket: configuration.socketPath)
+        templateExec = ExecJob(
+            logDirectory: configuration.logDirectory, outputHub: outputHub, passingEnvironment: configuration.execPassEnv,
+            controlSocket: configuration.socketPath)
+        registry.attach(configJobs)
         self.logger = logger
+    }
+
+    /// Sets the config file's jobs (at start, and by a reload); a bad one changes nothing.
+    func applyConfigJobs(_ settings: [JobSetting]) throws(ConfigError) {
+        try configJobs.apply(settings, besides: registry, exec: templateExec)
     }
 
     /// Task ids for a log line: all of them up to 20, else the first 20 and how many more.
@@ -36,6 +49,11 @@ public struct Daemon: Sendable {
     /// Throws `DaemonStartupError` (or the database's error) when it cannot start.
     public func run(onReady: @Sendable () -> Void = {}) async throws {
         let openFiles = DescriptorLimit.raiseToHardLimit()
+        do {
+            try applyConfigJobs(configuration.jobs)
+        } catch {
+            throw DaemonStartupError("the config file's jobs: \(error)")
+        }
         // Nothing is created or migrated before this daemon knows it may run: first the socket (another
         // daemon serving it refuses this one), then the database file's lock.
         if configuration.activatedSocket == nil {
@@ -150,8 +168,7 @@ public struct Daemon: Sendable {
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
             schedules: schedules,
-            jobNames: registry.names,
-            jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
+            registry: registry,
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)
         let server = ControlServer(
             listener: listener, connections: connections, dispatcher: dispatcher, waiters: waiters,
@@ -162,7 +179,7 @@ public struct Daemon: Sendable {
         if let reload = configuration.reload {
             services.append(ConfigReloadService(
                 hangups: await UnixSignalsSequence(trapping: .sighup), reload: reload.read, running: reload.running, fromFlags: reload.fromFlags, scheduler: scheduler,
-                schedules: schedules, retention: retentionSetting, logLevel: configuration.logLevel, logger: logger))
+                schedules: schedules, applyJobs: { settings throws in try applyConfigJobs(settings) }, retention: retentionSetting, logLevel: configuration.logLevel, logger: logger))
         }
         if configuration.notifySocket != nil {
             services.append(SystemdService(

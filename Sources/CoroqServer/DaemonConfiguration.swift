@@ -51,6 +51,8 @@ public struct DaemonConfiguration: Sendable {
     public var execPassEnv: [String] = []
     /// coroqd.toml's `[schedules.*]`: applied at start (a bad one stops the start) and by each reload.
     public var schedules: [ScheduleSetting] = []
+    /// coroqd.toml's `[jobs.*]`: command templates, applied at start and by each reload.
+    public var jobs: [JobSetting] = []
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

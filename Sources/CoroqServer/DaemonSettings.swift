@@ -28,11 +28,13 @@ public struct DaemonSettings: Sendable, Equatable {
     public var execPassEnv: [String]?
     /// `[schedules.NAME]` tables, by name.
     public var schedules: [ScheduleSetting]?
+    /// `[jobs.NAME]` tables: command templates run as jobs.
+    public var jobs: [JobSetting]?
 
     public init() {}
 
     /// The settings that `SIGHUP` applies to a running daemon; the others need a restart.
-    public static let reloadable: Set<String> = ["concurrency", "retention", "log_level", "schedules"]
+    public static let reloadable: Set<String> = ["concurrency", "retention", "log_level", "schedules", "jobs"]
 
     /// The log levels `log_level` accepts.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -126,6 +128,7 @@ public struct DaemonSettings: Sendable, Equatable {
             settings.execPassEnv = names
         },
         "schedules": { $0.schedules = try ScheduleSetting.read($1) },
+        "jobs": { $0.jobs = try JobSetting.read($1) },
         "max_frame_bytes": { settings, value in
             let number = try integer(value)
             guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
@@ -241,7 +244,7 @@ extension DaemonSettings {
         field("socket_group", \.socketGroup), field("allowed_users", \.allowedUsers),
         field("allowed_groups", \.allowedGroups), field("max_connections", \.maxConnections),
         field("idle_timeout", \.idleTimeout), field("max_task_bytes", \.maxTaskBytes),
-        field("exec_pass_env", \.execPassEnv), field("schedules", \.schedules),
+        field("exec_pass_env", \.execPassEnv), field("schedules", \.schedules), field("jobs", \.jobs),
     ]
 
     private static func field<Value: Equatable & Sendable>(

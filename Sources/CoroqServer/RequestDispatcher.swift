@@ -21,9 +21,8 @@ struct RequestDispatcher: Sendable {
     let maintenance: MaintenanceHandler
     let steps: StepHandler
     let schedules: ScheduleHandler
-    let jobNames: [String]
-    /// `jobs`' answer, made once: the registry does not change while the daemon runs.
-    let jobs: JobsResult
+    /// The jobs (`hello` names them, `jobs` describes them); config jobs change with a reload.
+    let registry: JobRegistry
     let maximumFrameLength: Int
     /// Every refused request is logged here once, with its cause (`RefusalLog.swift`).
     let logger: Logger
@@ -99,7 +98,7 @@ struct RequestDispatcher: Sendable {
                     "this coroqd speaks protocol version \(coroqProtocolVersion), the client \(params.protocolVersion); use matching versions of coroq and coroqd")
             }
             session.greeted = true
-            return Self.response(request.id, HelloResult(server: "coroqd \(coroqVersion)", jobs: jobNames))
+            return Self.response(request.id, HelloResult(server: "coroqd \(coroqVersion)", jobs: registry.names))
         case .submit: return try await answer(request) { (params: SubmitParams) throws(RPCError) in try await submit.submit(params) }
         case .wait: return try await answer(request) { (params: WaitParams) throws(RPCError) in try await wait.wait(params, replier: replier) }
         case .status:
@@ -112,7 +111,7 @@ struct RequestDispatcher: Sendable {
         case .clean: return try await answer(request) { (params: CleanParams) throws(RPCError) in try await maintenance.clean(params) }
         case .logs: return try await answer(request) { (params: LogsParams) throws(RPCError) in try await logs.logs(params, replier: replier) }
         case .backup: return try await answer(request) { (params: BackupParams) throws(RPCError) in try await maintenance.backup(params) }
-        case .jobs: return Self.response(request.id, jobs)
+        case .jobs: return Self.response(request.id, JobsResult(jobs: registry.descriptions.map(JobInfo.init)))
         case .stepGet: return try await answer(request) { (params: StepParams) throws(RPCError) in try await steps.get(params) }
         case .stepRecord: return try await answer(request) { (params: StepRecordParams) throws(RPCError) in try await steps.record(params) }
         case .scheduleAdd: return try await answer(request) { (params: ScheduleAddParams) throws(RPCError) in try await schedules.add(params) }

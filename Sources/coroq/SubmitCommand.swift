@@ -17,8 +17,10 @@ struct SubmitCommand: AsyncParsableCommand {
               coroq submit sleep 2                          # {"seconds": 2}
               coroq submit exec -- sh -c 'echo hi; exit 3'  # {"argv": [...], "cwd": "<current directory>"}
               coroq submit noop                             # {}
-            Any job takes a JSON object with --args:
+            Any job takes a JSON object with --args, and other jobs than these take KEY=VALUE words (each \
+            value a string; a job defined in coroqd.toml fills its command's {KEY} placeholders with them):
               coroq submit noop --args '{"x": 1}'
+              coroq submit sync source=/srv/www target=backup:/www
             --on-done runs a shell command when the task finishes, with COROQ_TASK_ID, COROQ_TASK_STATE and \
             COROQ_TASK_RESULT (JSON: the result, or the error) in its environment.
             --no-repeat: if the daemon dies while the task runs, it is not run again but becomes `interrupted` \
@@ -219,10 +221,18 @@ struct Submission {
             return try withExecOptions(["argv": .array(jobArguments.map(JSONValue.string)),
                                         "cwd": .string(FileManager.default.currentDirectoryPath)])
         default:
-            guard jobArguments.isEmpty else {
-                throw ValidationError("job '\(job)' takes its arguments as JSON: coroq submit \(job) --args '{…}'")
+            // KEY=VALUE words: an object of strings (a config job's placeholders, or any job's string fields).
+            var fields: [String: JSONValue] = [:]
+            for word in jobArguments {
+                let key = String(word.prefix { $0 != "=" })
+                guard !key.isEmpty, key.count < word.count else {
+                    throw ValidationError(
+                        "job '\(job)' takes KEY=VALUE words (e.g. coroq submit \(job) path=/srv) or a JSON object with --args; '\(word)' is neither")
+                }
+                guard fields[key] == nil else { throw ValidationError("\(key)= is given twice") }
+                fields[key] = .string(String(word.dropFirst(key.count + 1)))
             }
-            return .emptyObject
+            return .object(fields)
         }
     }
 }

@@ -118,3 +118,42 @@ private func jsonObject(_ text: String) -> [String: Any]? {
     guard let line = text.split(separator: "\n").first else { return nil }
     return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
 }
+
+/// Jobs defined in coroqd.toml (issue 11, item 8): listed by `coroq jobs`, run with their values as
+/// literal arguments, replaced by a reload; bad ones refused with the key at fault.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct ConfigJobTests {
+    let directory = TestDirectory()
+
+    @Test func aConfigJobRunsItsValuesAsLiteralArgumentsAndAReloadReplacesIt() async throws {
+        let config = directory.file("coroqd.toml")
+        try """
+            [jobs.echo-it]
+            command = ["printf", "%s|", "{text}", "{other}"]
+            description = "Prints its values"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try await withDaemon(directory, arguments: ["--config", config]) { daemon in
+            let jobs = try await daemon.coroq("jobs").stdout
+            #expect(jobs.contains("echo-it") && jobs.contains("text: string, other: string") && jobs.contains("Prints its values"))
+            let hostile = "$(rm -rf ~); ;|&"
+            #expect(try await daemon.coroq("submit", "echo-it", "text=\(hostile)", "other=a b").stdout == "1\n")
+            #expect(try await daemon.coroq("wait", "1").exitCode == 0)
+            let result = try JSONSerialization.jsonObject(with: Data(try await daemon.coroq("result", "1").stdout.utf8)) as? [String: Any]
+            #expect(result?["stdout"] as? String == "\(hostile)|a b|")
+
+            let missing = try await daemon.coroq("submit", "echo-it", "text=1")
+            #expect(missing.exitCode == 1 && missing.stderr.contains("no value for {other}"))
+
+            try "[jobs.shell]\ncommand = [\"sh\", \"-c\", \"echo {x}\"]\n".write(toFile: config, atomically: true, encoding: .utf8)
+            kill(daemon.pid, SIGHUP)
+            _ = try await daemon.log.line(containing: "the config file was not applied", "inside a shell script")
+            #expect(try await daemon.coroq("jobs").stdout.contains("echo-it"))
+
+            try "[jobs.later]\ncommand = [\"true\"]\n".write(toFile: config, atomically: true, encoding: .utf8)
+            kill(daemon.pid, SIGHUP)
+            _ = try await daemon.log.line(containing: "SIGHUP: jobs applied", "jobs=later")
+            let after = try await daemon.coroq("jobs").stdout
+            #expect(after.contains("later") && !after.contains("echo-it"))
+        }
+    }
+}
