@@ -3,7 +3,6 @@ import CoroqJSON
 @testable import CoroqServer
 import CoroqStore
 import Foundation
-import GRDB
 import Logging
 import Testing
 
@@ -28,7 +27,9 @@ import Testing
     }
 
     func store(catchUp: CatchUp) async throws -> SQLiteTaskStore {
-        let store = try SQLiteTaskStore(writer: try DatabaseQueue())
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coroq-schedules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteTaskStore.open(path: directory.appendingPathComponent("coroq.db").path)
         try await store.saveSchedule(Schedule(
             name: "every-minute", timing: .every(seconds: 60), catchUp: catchUp, task: ["job": "noop"],
             origin: .command, createdAt: Self.created))
