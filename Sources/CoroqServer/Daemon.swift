@@ -139,6 +139,7 @@ public struct Daemon: Sendable {
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
+            futures: FutureHandler(store: store, scheduler: scheduler, maximumValueBytes: configuration.maximumTaskBytes),
             jobNames: registry.names,
             jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)

@@ -19,6 +19,8 @@ public struct SQLiteTaskStore: TaskStore {
 
     let writer: any DatabaseWriter
     let batch: GroupCommitWriter
+    /// Dependents settled by committed writes, until the scheduler takes them (`takeSettledDependents`).
+    let settled = SettledDependents()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -64,24 +66,31 @@ public struct SQLiteTaskStore: TaskStore {
                 case .arguments: .string(try task.arguments.storedText())
                 case .onDone: task.onDone.map(JSONValue.string) ?? .null
                 case .repeatable: .bool(task.repeatable)
+                case .state: .string(task.initialState.rawValue)
                 }
             })
         }).jsonText
-        let ids = try await batch.write { db in
-            try Int64.fetchAll(db.cachedStatement(sql: Self.insertSubmitted), arguments: [now.timeIntervalSince1970, rows])
+        let dependent = tasks.contains { $0.after != nil }
+        let (ids, settled) = try await batch.write { db in
+            if dependent { try Self.checkDependenciesExist(of: tasks, in: db) }
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: Self.insertSubmitted), arguments: [now.timeIntervalSince1970, rows]).sorted()
+            guard dependent else { return (ids, [TaskRecord]()) }
+            return (ids, try Self.addDependencies(of: tasks, ids: ids, at: now, in: db))
         }
+        self.settled.add(settled)
+        let settledByID = Dictionary(settled.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         // AUTOINCREMENT ids rise in the order of insertion, whatever order RETURNING gives them in.
-        return zip(ids.sorted(), tasks).map { id, task in
-            TaskRecord(
-                id: TaskID(id), job: task.job, arguments: task.arguments, state: .queued,
+        return zip(ids, tasks).map { id, task in
+            settledByID[TaskID(id)] ?? TaskRecord(
+                id: TaskID(id), job: task.job, arguments: task.arguments, state: task.initialState,
                 onDone: task.onDone, repeatable: task.repeatable, createdAt: now)
         }
     }
 
-    /// Inserts a JSON array of `NewTaskSlot` rows as queued tasks created at `?1`; returns their ids.
+    /// Inserts a JSON array of `NewTaskSlot` rows as tasks created at `?1`; returns their ids.
     private static let insertSubmitted = """
-        INSERT INTO tasks (\(NewTaskSlot.allCases.map(\.column.name).joined(separator: ", ")), state, created_at)
-        SELECT \(NewTaskSlot.extraction()), \(StoredTransition.literal(.queued)), ?1 FROM json_each(?2) ORDER BY key
+        INSERT INTO tasks (\(NewTaskSlot.allCases.map(\.column.name).joined(separator: ", ")), created_at)
+        SELECT \(NewTaskSlot.extraction()), ?1 FROM json_each(?2) ORDER BY key
         RETURNING id
         """
 
@@ -107,14 +116,30 @@ public struct SQLiteTaskStore: TaskStore {
     }
 
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
-        try await batch.write { db in try Self.finish(id, outcome: outcome, at: now, in: db) }
+        let (record, settled) = try await batch.write { db in
+            let record = try Self.finish(id, outcome: outcome, at: now, in: db)
+            return (record, try Self.settleDependents(of: [id.rawValue], at: now, in: db))
+        }
+        self.settled.add(settled)
+        return record
     }
 
     public func finish(
         claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date
     ) async throws -> [TaskRecord?] {
         let outcomes = try claimedBatch.map { try ClaimedOutcome($0.claimed, $0.outcome, at: now) }
-        return try await batch.write { db in try Self.record(outcomes, at: now, in: db).map { try? $0.get() } }
+        let (finished, settled) = try await batch.write { db in
+            let finished = try Self.record(outcomes, at: now, in: db).map { try? $0.get() }
+            // Same transaction: a crash cannot separate an outcome from the release of its dependents.
+            let settled = try Self.settleDependents(of: finished.compactMap { $0?.id.rawValue }, at: now, in: db)
+            return (finished, settled)
+        }
+        self.settled.add(settled)
+        return finished
+    }
+
+    public func takeSettledDependents() async -> [TaskRecord] {
+        settled.take()
     }
 
     /// Records claimed attempts' outcomes: two statements for all the tasks still running as claimed (the
@@ -193,7 +218,7 @@ public struct SQLiteTaskStore: TaskStore {
         WHERE id = ? AND state = ? AND attempts = ?
         """
 
-    private static func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date, in db: Database) throws -> TaskRecord {
+    static func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date, in db: Database) throws -> TaskRecord {
         guard let current = try fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
         let record = try current.finishing(outcome, at: now)
         try db.cachedStatement(sql: recordOutcome).execute(arguments: [
@@ -307,6 +332,7 @@ public struct SQLiteTaskStore: TaskStore {
             ])
     }
 
+    /// A task by id, read in a write.
     static func fetch(_ id: TaskID, in db: Database) throws -> TaskRecord? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id = ?"), arguments: [id.rawValue])
             .map(TaskRecord.init(row:))

@@ -115,6 +115,8 @@ enum TaskFormat {
         let now = now.timeIntervalSince1970
         switch task.state {
         case .queued: return "waiting \(ago(now - task.createdAt))"
+        case .blocked: return "blocked \(ago(now - task.createdAt))"
+        case .pending: return "pending \(ago(now - task.createdAt))"
         case .running: return "running \(ago(now - (task.startedAt ?? task.createdAt)))"
         case .interrupted: return "since \(ago(now - (task.startedAt ?? task.createdAt))) ago"
         case .succeeded, .failed, .cancelled, .unknown:

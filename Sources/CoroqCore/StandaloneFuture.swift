@@ -1,0 +1,24 @@
+import CoroqJSON
+
+/// A standalone future: a row of the tasks table with the job name `future`, stored `pending` and never
+/// claimed, that a person or a program resolves (`coroq future resolve`). `wait`, `show`, `result`,
+/// `--after`, retention and backup treat it as any task.
+public enum StandaloneFuture {
+    /// The job name a future's row carries.
+    public static let job = "future"
+
+    /// A new future, named `name` (shown in `coroq status`), or unnamed.
+    public static func new(name: String?) -> NewTask {
+        NewTask(job: job, arguments: name.map { ["name": .string($0)] } ?? .emptyObject, isFuture: true)
+    }
+
+    /// The error a future resolved with `--error MESSAGE` records.
+    public static func failure(_ message: String) -> TaskError {
+        TaskError(code: "future_error", message: message)
+    }
+}
+
+extension TaskRecord {
+    /// True for a standalone future (resolved or not).
+    public var isFuture: Bool { job == StandaloneFuture.job }
+}
