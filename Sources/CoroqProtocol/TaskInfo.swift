@@ -100,12 +100,17 @@ public struct TaskDetail: Codable, Sendable {
     public var callbacks: [CallbackRunInfo]
     /// Its completed steps, in the order they were recorded (absent from an older daemon's answer).
     public var steps: [StepInfo]?
+    /// The dependencies a blocked task still waits for (`--after`); absent when there are none.
+    public var after: [Int64]?
 
-    public init(task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil) {
+    public init(
+        task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil, after: [Int64]? = nil
+    ) {
         self.task = task
         self.attempts = attempts
         self.callbacks = callbacks
         self.steps = steps
+        self.after = after
     }
 }
 

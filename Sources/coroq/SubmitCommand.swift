@@ -32,11 +32,18 @@ struct SubmitCommand: AsyncParsableCommand {
             --keep-children.
               coroq submit --env MODE=fast --env TOKEN exec -- ./build.sh   # TOKEN: your value of it
 
+            --after ID… makes the task wait, `blocked`, until those tasks or futures have finished; it is not \
+            started before. With --after-policy succeeded (the default) a dependency that fails or is cancelled \
+            cancels it ("dependency 12 failed"); with finished it runs whatever their outcome. The ids must \
+            exist (a task can only wait for older ones, so there are no cycles); finished ones count at once.
+              a=$(coroq submit exec -- make); coroq submit --after "$a" exec -- make install
+
             --batch reads tasks from stdin, one JSON object per line:
               {"job": "sleep", "args": {"seconds": 1}, "on_done": "echo done", "no_repeat": true}
+              {"job": "noop", "after": [12, 13], "after_policy": "finished"}
             and submits them all in one request, all or none (up to the daemon's request size, 16 MiB by \
-            default: about 500,000 short lines); the ids are printed in order. --on-done and \
-            --no-repeat apply to lines that do not set them. A bad line is reported with its number and \
+            default: about 500,000 short lines); the ids are printed in order. --on-done, \
+            --no-repeat, --after and --after-policy apply to lines that do not set them. A bad line is reported with its number and \
             nothing is submitted.
             """)
 
@@ -60,6 +67,15 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Read tasks from stdin, one JSON object per line, and submit them all at once.")
     var batch = false
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Wait (blocked) until these tasks or futures have finished.", valueName: "ID"))
+    var after: [Int64] = []
+
+    @Option(help: ArgumentHelp(
+        "With --after: succeeded (a dependency that fails or is cancelled cancels this task) or finished (run anyway).",
+        valueName: "POLICY"))
+    var afterPolicy: AfterPolicyArgument?
+
     @Option(name: .customLong("env"), help: ArgumentHelp(
         "exec: set a variable for the command (KEY alone: your value of it); repeatable.", valueName: "KEY=VALUE"))
     var environment: [String] = []
@@ -74,7 +90,8 @@ struct SubmitCommand: AsyncParsableCommand {
     var submission: Submission {
         Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
                    argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
-                   environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren)
+                   environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren,
+                   after: after, afterPolicy: afterPolicy?.rawValue)
     }
 
     func validate() throws {
@@ -101,6 +118,9 @@ struct Submission {
     var environment: [String] = []
     var inheritEnv = false
     var keepChildren = false
+    /// `--after` ids and `--after-policy`.
+    var after: [Int64] = []
+    var afterPolicy: String?
 
     /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
     /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
@@ -123,6 +143,9 @@ struct Submission {
             }
         } else if job == nil {
             throw ValidationError("give the job to run (e.g. coroq submit sleep 2), or --batch")
+        }
+        if afterPolicy != nil && after.isEmpty && !batch {
+            throw ValidationError("--after-policy goes with --after ID…")
         }
         if !environment.isEmpty || inheritEnv || keepChildren {
             guard !batch, job == "exec" else {
@@ -164,8 +187,11 @@ struct Submission {
     }
 
     func run() async throws {
-        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat)
-            : BatchInput(specs: [TaskSpec(job: job!, args: try arguments(job!), onDone: onDone, noRepeat: noRepeat ? true : nil)])
+        let dependencies = BatchInput.Dependencies(after: after.isEmpty ? nil : after, policy: afterPolicy)
+        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies)
+            : BatchInput(specs: [TaskSpec(
+                job: job!, args: try arguments(job!), onDone: onDone, noRepeat: noRepeat ? true : nil,
+                after: dependencies.after, afterPolicy: dependencies.policy)])
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)
@@ -217,4 +243,9 @@ struct Submission {
             return .emptyObject
         }
     }
+}
+
+/// `--after-policy`'s words.
+enum AfterPolicyArgument: String, ExpressibleByArgument, CaseIterable {
+    case succeeded, finished
 }
