@@ -31,7 +31,7 @@ struct FutureHandler: Sendable {
             }
             guard record.isFuture else {
                 throw RPCError(.notAFuture,
-                    "task \(id) is a '\(record.job)' task, not a future: it finishes by running; only a future made by coroq future create is resolved",
+                    "task \(id) is a '\(record.job)' task, not a future: it finishes by running",
                     data: ["id": .int(id.rawValue), "job": .string(record.job)])
             }
             guard !record.state.isFinal else { throw alreadyResolved(record) }

@@ -66,7 +66,7 @@ extension ClientOptions {
         case .internalError: return " (a bug in coroqd: its log says more)"
         case .taskTooLarge: return " (pass the data another way: a file the job reads, named in its arguments)"
         case .unknownDependency: return ""
-        case .futureAlreadyResolved: return " (a future resolves once; `coroq future create` makes a new one)"
+        case .futureAlreadyResolved: return ""
         case .notAFuture: return " (only a future made by `coroq future create` is resolved; `coroq cancel` stops a task)"
         case .tooManyConnections: return " (try again in a moment; the daemon's log says more)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""

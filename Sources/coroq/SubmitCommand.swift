@@ -32,7 +32,7 @@ struct SubmitCommand: AsyncParsableCommand {
             --keep-children.
               coroq submit --env MODE=fast --env TOKEN exec -- ./build.sh   # TOKEN: your value of it
 
-            --after ID… makes the task wait, `blocked`, until those tasks or futures have finished; it is not \
+            --after ID (repeatable, or ID,ID…) makes the task wait, `blocked`, until those tasks or futures have finished; it is not \
             started before. With --after-policy succeeded (the default) a dependency that fails or is cancelled \
             cancels it ("dependency 12 failed"); with finished it runs whatever their outcome. The ids must \
             exist (a task can only wait for older ones, so there are no cycles); finished ones count at once.
@@ -67,9 +67,22 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Read tasks from stdin, one JSON object per line, and submit them all at once.")
     var batch = false
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp(
-        "Wait (blocked) until these tasks or futures have finished.", valueName: "ID"))
-    var after: [Int64] = []
+    @Option(help: ArgumentHelp(
+        "Wait (blocked) until this task or future has finished; repeatable, or ids separated by commas.",
+        valueName: "ID[,ID…]"))
+    var after: [String] = []
+
+    /// The `--after` ids.
+    var afterIDs: [Int64] {
+        get throws {
+            try after.flatMap { $0.split(separator: ",") }.map { (word: Substring) -> Int64 in
+                guard let id = Int64(word), id > 0 else {
+                    throw ValidationError("--after \(word): expected a task or future id (e.g. --after 12 or --after 12,13)")
+                }
+                return id
+            }
+        }
+    }
 
     @Option(help: ArgumentHelp(
         "With --after: succeeded (a dependency that fails or is cancelled cancels this task) or finished (run anyway).",
@@ -91,10 +104,11 @@ struct SubmitCommand: AsyncParsableCommand {
         Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
                    argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
                    environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren,
-                   after: after, afterPolicy: afterPolicy?.rawValue)
+                   after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue)
     }
 
     func validate() throws {
+        _ = try afterIDs
         try submission.validate()
     }
 
