@@ -189,7 +189,7 @@ public actor InMemoryTaskStore: TaskStore {
     }
 
     public func unfinishedTaskIDs() -> [TaskID] {
-        records.values.filter { $0.state == .queued || $0.state == .running }.map(\.id).sorted()
+        records.values.filter { [.queued, .running, .blocked].contains($0.state) }.map(\.id).sorted()
     }
 
     public func countsByState() -> [TaskState: Int] {

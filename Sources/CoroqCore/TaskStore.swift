@@ -67,7 +67,7 @@ public protocol TaskStore: CheckpointStore {
     /// at a time, so a page of large tasks is never in memory at once).
     func recentTaskIDs(limit: Int) async throws -> [TaskID]
 
-    /// Ids of tasks that are queued or running.
+    /// Ids of tasks that are queued, running or blocked (not pending futures: they wait for a person).
     func unfinishedTaskIDs() async throws -> [TaskID]
 
     /// How many tasks are in each state (states with none are absent).

@@ -26,7 +26,7 @@ struct WaitCommand: AsyncParsableCommand {
     @Argument(help: "Task (or future) ids.")
     var ids: [Int64] = []
 
-    @Flag(help: "Wait for every task that is queued or running now.")
+    @Flag(help: "Wait for every task that is queued, running or blocked (--after) now; not for pending futures.")
     var all = false
 
     @Flag(help: "Return as soon as one of the tasks has finished (the others go on).")
@@ -74,7 +74,7 @@ struct WaitCommand: AsyncParsableCommand {
                 }
             }, whenIdle: { lines.flush() })
         }
-        if live { progress.summary(timedOut: result.timedOut) }
+        if live { progress.summary(pending: result.pending.count) }
         if options.json {
             Output.jsonLine(result)
         } else if !result.pending.isEmpty {

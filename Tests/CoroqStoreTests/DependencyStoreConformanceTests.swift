@@ -30,6 +30,7 @@ import Testing
             [NewTask(job: "noop", after: TaskDependencies(ids: futures.map(\.id)))], at: t0)[0]
         #expect(dependent.state == .blocked)
         #expect(try await store.dependencies(of: dependent.id) == futures.map(\.id))
+        #expect(try await store.unfinishedTaskIDs() == [dependent.id], "wait --all: a blocked task, not a pending future")
         _ = try await store.finish(futures[0].id, outcome: .succeeded(1), at: t0)
         #expect(await store.takeSettledDependents().isEmpty)
         #expect(try await store.claim(limit: 10, at: t0).isEmpty, "a blocked task is claimed")
