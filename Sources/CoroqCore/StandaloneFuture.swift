@@ -7,9 +7,10 @@ public enum StandaloneFuture {
     /// The job name a future's row carries.
     public static let job = "future"
 
-    /// A new future, named `name` (shown in `coroq status`), or unnamed.
-    public static func new(name: String?) -> NewTask {
-        NewTask(job: job, arguments: name.map { ["name": .string($0)] } ?? .emptyObject, isFuture: true)
+    /// A new future, named `name` (its args, shown in `coroq status`) or unnamed, with a shell command to
+    /// run when it completes.
+    public static func new(name: String?, onDone: String? = nil) -> NewTask {
+        NewTask(job: job, arguments: name.map { ["name": .string($0)] } ?? .emptyObject, onDone: onDone, isFuture: true)
     }
 
     /// The error a future resolved with `--error MESSAGE` records.

@@ -4,7 +4,15 @@ import CoroqJSON
 public struct FutureCreateParams: Codable, Sendable {
     /// Shown with the future (its args are `{"name": NAME}`).
     public var name: String?
-    public init(name: String? = nil) { self.name = name }
+    /// A shell command run when the future completes, as a task's `on_done`.
+    public var onDone: String?
+
+    public init(name: String? = nil, onDone: String? = nil) {
+        self.name = name
+        self.onDone = onDone
+    }
+
+    enum CodingKeys: String, CodingKey { case name, onDone = "on_done" }
 }
 
 /// `future.resolve`: records a pending future as succeeded with `value`, or failed with `error` (a

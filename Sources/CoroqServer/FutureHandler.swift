@@ -15,7 +15,7 @@ struct FutureHandler: Sendable {
 
     func create(_ params: FutureCreateParams) async throws(RPCError) -> TaskInfo {
         do {
-            let records = try await store.submit([StandaloneFuture.new(name: params.name)], at: Date())
+            let records = try await store.submit([StandaloneFuture.new(name: params.name, onDone: params.onDone)], at: Date())
             return TaskInfo(records[0])
         } catch {
             throw RPCError(storeFailure: error)

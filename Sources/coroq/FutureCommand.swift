@@ -31,9 +31,12 @@ struct FutureCreateCommand: AsyncParsableCommand {
     @Option(help: "A name to know it by (shown as its args).")
     var name: String?
 
+    @Option(help: "Shell command to run when the future completes (as submit --on-done).")
+    var onDone: String?
+
     func run() async throws {
         let future = try await options.withClient { client in
-            try await client.call(.futureCreate, FutureCreateParams(name: name), as: TaskInfo.self)
+            try await client.call(.futureCreate, FutureCreateParams(name: name, onDone: onDone), as: TaskInfo.self)
         }
         Output.line(options.json ? Output.json(["id": future.id], pretty: false) : "\(future.id)")
     }

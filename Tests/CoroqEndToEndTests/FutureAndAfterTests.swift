@@ -12,8 +12,14 @@ struct FutureAndAfterTests {
 
     @Test func aTaskAfterAFutureRunsOnlyOnceTheFutureIsResolved() async throws {
         let runs = directory.file("runs.txt")
+        let callbacks = directory.file("callbacks.txt")
+        let called = directory.file("called")
+        #expect(mkfifo(called, 0o600) == 0)
         try await withDaemon(directory) { daemon in
-            let future = try await daemon.coroq("future", "create", "--name", "approval").stdout.trimmed
+            let future = try await daemon.coroq(
+                "future", "create", "--name", "approval",
+                "--on-done", "echo $COROQ_TASK_ID:$COROQ_TASK_STATE:$COROQ_TASK_RESULT >> \(callbacks); echo done > \(called)"
+            ).stdout.trimmed
             let task = try await daemon.coroq("submit", "--after", future, "exec", "--", "sh", "-c", "echo ran >> \(runs)")
             #expect(task.exitCode == 0, "\(task.stderr)")
             let id = task.stdout.trimmed
@@ -32,8 +38,10 @@ struct FutureAndAfterTests {
             let wait = try await daemon.coroq("wait", id)
             #expect(wait.exitCode == 0, "\(wait.stdout) \(wait.stderr)")
             #expect(try jsonObject(try await daemon.coroq("result", future).stdout)["approved"] as? Bool == true)
-            // The future's own wait returns at once: it is done.
+            // The future's own wait returns at once: it is done; its on-done command ran with its value.
             #expect(try await daemon.coroq("wait", future).exitCode == 0)
+            #expect(try await fifo(read: called) == "done\n")
+            #expect(try String(contentsOfFile: callbacks, encoding: .utf8) == "\(future):succeeded:{\"approved\":true}\n")
         }
         #expect(try String(contentsOfFile: runs, encoding: .utf8) == "ran\n")
     }
