@@ -9,21 +9,68 @@ public actor InMemoryTaskStore: TaskStore {
     private var pendingCallbackIDs: Set<TaskID> = []
     private var checkpoints: [TaskID: [String: JSONValue]] = [:]
     private var stepsByTask: [TaskID: [StepRecord]] = [:]
+    /// Each blocked task's dependencies and policy (deleted when it is settled).
+    private var blockedOn: [TaskID: TaskDependencies] = [:]
+    private var settled: [TaskRecord] = []
     private var lastID: Int64 = 0
     private var boot: Int64 = 0
 
     public init() {}
 
-    public func submit(_ tasks: [NewTask], at now: Date) -> [TaskRecord] {
-        tasks.map { new in
+    public func submit(_ tasks: [NewTask], at now: Date) throws -> [TaskRecord] {
+        for (index, task) in tasks.enumerated() {
+            let unknown = (task.after?.ids ?? []).filter { records[$0] == nil }
+            if !unknown.isEmpty { throw UnknownDependencyError(index: index, ids: unknown) }
+        }
+        let submitted = tasks.map { new in
             lastID += 1
             let record = TaskRecord(
-                id: TaskID(lastID), job: new.job, arguments: new.arguments, state: .queued,
+                id: TaskID(lastID), job: new.job, arguments: new.arguments, state: new.initialState,
                 onDone: new.onDone, repeatable: new.repeatable, createdAt: now)
             records[record.id] = record
+            if let after = new.after { blockedOn[record.id] = after }
             return record
         }
+        settle(submitted.filter { blockedOn[$0.id] != nil }.map(\.id), at: now)
+        return submitted.map { records[$0.id]! }
     }
+
+    /// Applies the verdict of each of `dependents` still blocked, then settles the dependents of the ones
+    /// it cancelled.
+    private func settle(_ dependents: [TaskID], at now: Date) {
+        var next = dependents
+        while !next.isEmpty {
+            var cancelled: [TaskID] = []
+            for id in next.sorted() {
+                guard let after = blockedOn[id], let record = records[id], record.state == .blocked else { continue }
+                let states = after.ids.map { (id: $0, state: records[$0]?.state) }
+                switch DependencyVerdict.deciding(policy: after.policy, states: states) {
+                case .wait: continue
+                case .release: records[id] = try? record.applying(.release)
+                case .cancel(let reason):
+                    records[id] = try? record.finishing(.cancelled(reason: reason), at: now)
+                    if record.onDone != nil { pendingCallbackIDs.insert(id) }
+                    cancelled.append(id)
+                }
+                blockedOn[id] = nil
+                settled.append(records[id]!)
+            }
+            next = blockedOn.filter { _, after in after.ids.contains { cancelled.contains($0) } }.map(\.key)
+        }
+    }
+
+    /// Settles the blocked dependents of `id`, which just finished.
+    private func settleDependents(of id: TaskID, at now: Date) {
+        blockedOn[id] = nil
+        settle(blockedOn.filter { $0.value.ids.contains(id) }.map(\.key), at: now)
+    }
+
+    public func takeSettledDependents() -> [TaskRecord] {
+        defer { settled = [] }
+        return settled
+    }
+
+    public func dependencies(of id: TaskID) -> [TaskID] { blockedOn[id]?.ids ?? [] }
 
     public func claim(limit: Int, at now: Date) throws -> [TaskRecord] {
         let ids = records.values.filter { $0.state == .queued }.map(\.id).sorted().prefix(limit)
@@ -45,6 +92,7 @@ public actor InMemoryTaskStore: TaskStore {
         records[id] = record
         if current.state == .running { closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now) }
         if record.onDone != nil { pendingCallbackIDs.insert(id) }
+        settleDependents(of: id, at: now)
         return record
     }
 
@@ -141,7 +189,7 @@ public actor InMemoryTaskStore: TaskStore {
     }
 
     public func unfinishedTaskIDs() -> [TaskID] {
-        records.values.filter { $0.state == .queued || $0.state == .running }.map(\.id).sorted()
+        records.values.filter { [.queued, .running, .blocked].contains($0.state) }.map(\.id).sorted()
     }
 
     public func countsByState() -> [TaskState: Int] {

@@ -15,6 +15,8 @@ public enum TaskEvent: Sendable, Equatable {
     case interrupt
     /// A person sends an interrupted task back to the queue.
     case retry
+    /// The dependencies of a blocked task finished (as its `--after-policy` wants): it joins the queue.
+    case release
 }
 
 extension TaskState {
@@ -30,7 +32,13 @@ extension TaskState {
         case (.running, .interrupt): return .interrupted
         case (.interrupted, .retry): return .queued
         case (.interrupted, .cancel): return .cancelled
-        case (.queued, _), (.running, _), (.interrupted, _), (.succeeded, _), (.failed, _), (.cancelled, _):
+        case (.blocked, .release): return .queued
+        case (.blocked, .cancel): return .cancelled
+        case (.pending, .succeed): return .succeeded
+        case (.pending, .fail): return .failed
+        case (.pending, .cancel): return .cancelled
+        case (.queued, _), (.running, _), (.interrupted, _), (.succeeded, _), (.failed, _), (.cancelled, _),
+             (.blocked, _), (.pending, _):
             throw TaskTransitionError(from: self, event: event)
         }
     }

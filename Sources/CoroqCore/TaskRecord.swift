@@ -66,7 +66,7 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     /// The outcome of a finished task, nil while it is queued or running.
     public var outcome: TaskOutcome? {
         switch state {
-        case .queued, .running, .interrupted: nil
+        case .queued, .running, .interrupted, .blocked, .pending: nil
         case .succeeded: .succeeded(result ?? .null)
         case .failed: .failed(error ?? TaskError(code: "unknown", message: "failed"))
         case .cancelled: .cancelled(reason: error?.message ?? "cancelled")
@@ -80,11 +80,27 @@ public struct NewTask: Sendable, Equatable {
     public var arguments: JSONValue
     public var onDone: String?
     public var repeatable: Bool
+    /// The tasks (or futures) it waits for (`--after`), nil for a task that joins the queue at once.
+    public var after: TaskDependencies?
+    /// True for a standalone future: stored `pending`, never claimed, resolved by a person or a program.
+    public var isFuture: Bool
 
-    public init(job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil, repeatable: Bool = true) {
+    public init(
+        job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil, repeatable: Bool = true,
+        after: TaskDependencies? = nil, isFuture: Bool = false
+    ) {
         self.job = job
         self.arguments = arguments
         self.onDone = onDone
         self.repeatable = repeatable
+        self.after = after
+        self.isFuture = isFuture
+    }
+
+    /// The state it is stored in: `pending` (a future), `blocked` (it has dependencies; the store settles it
+    /// at once if they have finished already) or `queued`.
+    public var initialState: TaskState {
+        if isFuture { return .pending }
+        return after == nil ? .queued : .blocked
     }
 }

@@ -7,6 +7,10 @@
 ///   │ │                  interrupt (crash, job not safe to repeat)
 ///   │ └─────retry──── interrupted ─cancel─▶ cancelled
 ///   └────────────────cancel───────────────▶ cancelled
+///
+///  blocked ──release (its dependencies finished)──▶ queued
+///     └──────cancel (or a dependency failed)──────▶ cancelled
+///  pending (a standalone future) ──succeed / fail / cancel──▶ succeeded / failed / cancelled
 /// ```
 public enum TaskState: String, Codable, Sendable, CaseIterable {
     /// Waiting for a free slot.
@@ -22,11 +26,15 @@ public enum TaskState: String, Codable, Sendable, CaseIterable {
     /// Was running when the daemon died, and its job is not safe to repeat: a person decides
     /// (`coroq retry` or `coroq cancel`).
     case interrupted
+    /// Submitted with `--after`: waits for its dependencies to finish; never claimed in this state.
+    case blocked
+    /// A standalone future not resolved yet (`coroq future create`); never claimed.
+    case pending
 
     /// True once the task's future has completed; a final state never changes again.
     public var isFinal: Bool {
         switch self {
-        case .queued, .running, .interrupted: false
+        case .queued, .running, .interrupted, .blocked, .pending: false
         case .succeeded, .failed, .cancelled: true
         }
     }

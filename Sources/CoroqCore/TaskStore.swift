@@ -7,15 +7,18 @@ import Foundation
 /// Two implementations: `SQLiteTaskStore` (the daemon's) and `InMemoryTaskStore` (the reference, for
 /// tests); one conformance suite runs against both.
 public protocol TaskStore: CheckpointStore {
-    /// Stores new tasks as `queued`, all or none, and returns them with their ids, in order.
+    /// Stores new tasks, all or none, and returns them with their ids, in order: `queued`, `pending` (a
+    /// future) or `blocked` (with dependencies; settled at once when they have finished already). Throws
+    /// `UnknownDependencyError` when a dependency does not exist (nothing is stored).
     func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord]
 
     /// Moves up to `limit` queued tasks, oldest first, to `running`, and opens an attempt for each in the
     /// current daemon start.
     func claim(limit: Int, at now: Date) async throws -> [TaskRecord]
 
-    /// Records a task's outcome once, closing its running attempt. Cancelling applies to queued and
-    /// interrupted tasks too. Throws `TaskTransitionError` when the state does not allow it (a final task),
+    /// Records a task's outcome once, closing its running attempt; in the same transaction its blocked
+    /// dependents are released to the queue or cancelled (and theirs in turn), as their policy says. Cancelling
+    /// applies to queued, blocked, pending and interrupted tasks too; succeeding or failing to a pending future. Throws `TaskTransitionError` when the state does not allow it (a final task),
     /// and `TaskStoreError.notFound` for an unknown id. A task with an on-done command gets it marked
     /// pending in the same transaction (the outbox).
     func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord
@@ -29,6 +32,10 @@ public protocol TaskStore: CheckpointStore {
     /// attempt `requeued`); one that must not repeat becomes `interrupted` (its attempt too). Returns the
     /// tasks as they are now.
     func cutOff(_ ids: [TaskID], at now: Date) async throws -> [TaskRecord]
+
+    /// The blocked tasks that committed writes released (now `queued`) or cancelled (now `cancelled`) since
+    /// the last call: the scheduler wakes for the first and fires the done-callbacks of the second.
+    func takeSettledDependents() async -> [TaskRecord]
 
     /// Sends an interrupted task back to the queue (a person decided it may run again).
     func retry(_ id: TaskID, at now: Date) async throws -> TaskRecord
@@ -60,11 +67,14 @@ public protocol TaskStore: CheckpointStore {
     /// at a time, so a page of large tasks is never in memory at once).
     func recentTaskIDs(limit: Int) async throws -> [TaskID]
 
-    /// Ids of tasks that are queued or running.
+    /// Ids of tasks that are queued, running or blocked (not pending futures: they wait for a person).
     func unfinishedTaskIDs() async throws -> [TaskID]
 
     /// How many tasks are in each state (states with none are absent).
     func countsByState() async throws -> [TaskState: Int]
+
+    /// The ids a blocked task still waits for (empty once it is released or cancelled).
+    func dependencies(of id: TaskID) async throws -> [TaskID]
 
     /// A task's attempts, first to last.
     func attempts(of id: TaskID) async throws -> [AttemptRecord]
@@ -140,5 +150,23 @@ extension TaskStore {
 extension TaskStore {
     public func recentTaskIDs(limit: Int) async throws -> [TaskID] {
         try await recentTasks(limit: limit).map(\.id)
+    }
+}
+
+/// A submit named a dependency (`--after`) that does not exist: nothing was stored.
+public struct UnknownDependencyError: Error, Equatable, CustomStringConvertible {
+    /// The position of the first task that named one, in the submit.
+    public let index: Int
+    /// The ids that name no task or future.
+    public let ids: [TaskID]
+
+    public init(index: Int, ids: [TaskID]) {
+        self.index = index
+        self.ids = ids
+    }
+
+    public var description: String {
+        let list = ids.map(\.description).joined(separator: ", ")
+        return "--after \(list): no task or future with \(ids.count == 1 ? "that id" : "those ids"); a dependency must exist before the task that waits for it (check the ids with coroq status)"
     }
 }

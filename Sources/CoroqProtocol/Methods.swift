@@ -24,6 +24,10 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case scheduleRemove = "schedule.remove"
     case schedulePause = "schedule.pause"
     case scheduleResume = "schedule.resume"
+    /// Creates a standalone future (`coroq future create`).
+    case futureCreate = "future.create"
+    /// Resolves a standalone future with a value or an error (`coroq future resolve`).
+    case futureResolve = "future.resolve"
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
@@ -31,7 +35,8 @@ public enum RPCMethod: String, Sendable, CaseIterable {
         switch self {
         case .wait, .logs: true
         case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord,
-             .scheduleAdd, .scheduleList, .scheduleRemove, .schedulePause, .scheduleResume: false
+             .scheduleAdd, .scheduleList, .scheduleRemove, .schedulePause, .scheduleResume,
+             .futureCreate, .futureResolve: false
         }
     }
 }
@@ -85,12 +90,15 @@ public struct WaitParams: Codable, Sendable {
     /// Which finished tasks are pushed as `task.finished`: every one (the default) or only those that did
     /// not succeed.
     public var report: WaitReport?
+    /// asyncio's FIRST_COMPLETED: answer as soon as one of the tasks has finished (the rest are pending).
+    public var any: Bool?
 
-    public init(ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil, report: WaitReport? = nil) {
+    public init(ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil, report: WaitReport? = nil, any: Bool? = nil) {
         self.ids = ids
         self.all = all
         self.timeout = timeout
         self.report = report
+        self.any = any
     }
 }
 

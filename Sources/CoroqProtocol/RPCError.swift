@@ -40,6 +40,9 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case taskNotFinished = -32013
     case wrongState = -32014
     case taskTooLarge = -32015
+    case unknownDependency = -32016
+    case futureAlreadyResolved = -32017
+    case notAFuture = -32018
     case storageFailure = -32020
     case shuttingDown = -32021
     /// No schedule of that name.
@@ -66,6 +69,9 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .taskNotFinished: "task_not_finished"
         case .wrongState: "wrong_state"
         case .taskTooLarge: "task_too_large"
+        case .unknownDependency: "unknown_dependency"
+        case .futureAlreadyResolved: "future_already_resolved"
+        case .notAFuture: "not_a_future"
         case .storageFailure: "storage_failure"
         case .shuttingDown: "shutting_down"
         case .scheduleNotFound: "schedule_not_found"

@@ -1,6 +1,7 @@
 extension TaskInfo {
-    /// Where a task is in its life, as the wire names it: `queued`, `running`, `interrupted`, `succeeded`,
-    /// `failed`, `cancelled`.
+    /// Where a task is in its life, as the wire names it: `queued`, `running`, `interrupted`, `blocked`
+    /// (waiting for its `--after` dependencies), `pending` (a standalone future not resolved yet),
+    /// `succeeded`, `failed`, `cancelled`.
     ///
     /// - Important: a newer daemon may send a state this client does not know; it reads as `unknown` with
     ///   its word kept, and prints as that word.
@@ -11,10 +12,12 @@ extension TaskInfo {
         case succeeded
         case failed
         case cancelled
+        case blocked
+        case pending
         case unknown(String)
 
         /// Every state this version knows, in the order a person reads them (waiting, running, done).
-        public static let known: [State] = [.queued, .running, .interrupted, .succeeded, .failed, .cancelled]
+        public static let known: [State] = [.pending, .blocked, .queued, .running, .interrupted, .succeeded, .failed, .cancelled]
 
         /// The final states: the ones `clean` may delete.
         public static let final: [State] = [.succeeded, .failed, .cancelled]
@@ -27,6 +30,8 @@ extension TaskInfo {
             case "succeeded": self = .succeeded
             case "failed": self = .failed
             case "cancelled": self = .cancelled
+            case "blocked": self = .blocked
+            case "pending": self = .pending
             default: self = .unknown(rawValue)
             }
         }
@@ -40,6 +45,8 @@ extension TaskInfo {
             case .succeeded: "succeeded"
             case .failed: "failed"
             case .cancelled: "cancelled"
+            case .blocked: "blocked"
+            case .pending: "pending"
             case .unknown(let word): word
             }
         }

@@ -70,15 +70,27 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var onDone: String?
     /// Never run this task twice: if the daemon dies while it runs, it becomes `interrupted`.
     public var noRepeat: Bool?
+    /// Ids of tasks or futures (existing ones) that must finish first: the task waits `blocked` till then.
+    public var after: [Int64]?
+    /// `succeeded` (the default: a dependency that fails or is cancelled cancels the task) or `finished`
+    /// (it runs whatever their outcome).
+    public var afterPolicy: String?
 
-    public init(job: String, args: JSONValue? = nil, onDone: String? = nil, noRepeat: Bool? = nil) {
+    public init(
+        job: String, args: JSONValue? = nil, onDone: String? = nil, noRepeat: Bool? = nil,
+        after: [Int64]? = nil, afterPolicy: String? = nil
+    ) {
         self.job = job
         self.args = args
         self.onDone = onDone
         self.noRepeat = noRepeat
+        self.after = after
+        self.afterPolicy = afterPolicy
     }
 
-    enum CodingKeys: String, CodingKey { case job, args, onDone = "on_done", noRepeat = "no_repeat" }
+    enum CodingKeys: String, CodingKey {
+        case job, args, onDone = "on_done", noRepeat = "no_repeat", after, afterPolicy = "after_policy"
+    }
 }
 
 /// A task with its history: `show`.
@@ -88,12 +100,17 @@ public struct TaskDetail: Codable, Sendable {
     public var callbacks: [CallbackRunInfo]
     /// Its completed steps, in the order they were recorded (absent from an older daemon's answer).
     public var steps: [StepInfo]?
+    /// The dependencies a blocked task still waits for (`--after`); absent when there are none.
+    public var after: [Int64]?
 
-    public init(task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil) {
+    public init(
+        task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil, after: [Int64]? = nil
+    ) {
         self.task = task
         self.attempts = attempts
         self.callbacks = callbacks
         self.steps = steps
+        self.after = after
     }
 }
 

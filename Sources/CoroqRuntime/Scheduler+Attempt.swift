@@ -89,6 +89,7 @@ extension Scheduler {
             await onFinished(task)
             item.control.resolve(.success(task))
         }
+        await settleDependents()
     }
 
     /// Logs a task's outcome: a success at debug, anything else at info. At info, a line per success
@@ -113,6 +114,7 @@ extension Scheduler {
         logFinished(finished)
         await onFinished(finished)
         control.resolve(.success(finished))
+        await settleDependents()
     }
 
     /// Records the outcomes of held attempts of timed jobs whose time has come: each job's `output`, without

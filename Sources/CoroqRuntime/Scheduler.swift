@@ -314,6 +314,7 @@ public final class Scheduler: Service {
             let record = try await store.finish(id, outcome: .cancelled(reason: reason), at: clock.now())
             logger.info("cancelled", metadata: ["task": "\(id)"])
             await onFinished(record)
+            await settleDependents()
             return .success(record)
         } catch {
             return .failure(error)

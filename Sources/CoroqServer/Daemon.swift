@@ -168,6 +168,7 @@ public struct Daemon: Sendable {
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
             schedules: schedules,
+            futures: FutureHandler(store: store, scheduler: scheduler, maximumValueBytes: configuration.maximumTaskBytes),
             registry: registry,
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)
         let server = ControlServer(

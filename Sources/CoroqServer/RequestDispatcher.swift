@@ -21,6 +21,7 @@ struct RequestDispatcher: Sendable {
     let maintenance: MaintenanceHandler
     let steps: StepHandler
     let schedules: ScheduleHandler
+    let futures: FutureHandler
     /// The jobs (`hello` names them, `jobs` describes them); config jobs change with a reload.
     let registry: JobRegistry
     let maximumFrameLength: Int
@@ -119,6 +120,10 @@ struct RequestDispatcher: Sendable {
         case .scheduleRemove: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.remove(params) }
         case .schedulePause: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.setPaused(params, true) }
         case .scheduleResume: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.setPaused(params, false) }
+        case .futureCreate:
+            let params = try Self.params(FutureCreateParams.self, from: request, required: false) ?? FutureCreateParams()
+            return Self.response(request.id, try await futures.create(params))
+        case .futureResolve: return try await answer(request) { (params: FutureResolveParams) throws(RPCError) in try await futures.resolve(params) }
         }
     }
 

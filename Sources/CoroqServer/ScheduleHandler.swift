@@ -98,6 +98,9 @@ struct ScheduleHandler: Sendable {
         guard let policy = CatchUp(rawValue: catchUp ?? CatchUp.last.rawValue) else {
             throw RPCError(.invalidSchedule, "schedule \(name): catch_up '\(catchUp ?? "")': expected none, last or all")
         }
+        guard task.after == nil else {
+            throw RPCError(.invalidSchedule, "schedule \(name): a schedule's task cannot wait for other tasks (--after); chain from the task it submits instead")
+        }
         _ = try submit.newTask(task)
         let object: JSONValue
         do {

@@ -27,6 +27,8 @@ struct SubmitHandler: Sendable {
             throw RPCError(storeFailure: error)
         }
         scheduler.wake()
+        // Dependents whose dependencies had finished already were settled by the submit itself.
+        await scheduler.settleDependents()
         return SubmitResult(ids: records.map(\.id.rawValue))
     }
 
@@ -41,7 +43,31 @@ struct SubmitHandler: Sendable {
             throw RPCError(error, index: index)
         }
         let repeatable = registry.isRepeatSafe(job: spec.job) && spec.noRepeat != true
-        return NewTask(job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable)
+        return NewTask(
+            job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable,
+            after: try dependencies(of: spec, index: index))
+    }
+
+    /// The task's `after` and `after_policy`, checked (the store checks that the ids exist).
+    private func dependencies(of spec: TaskSpec, index: Int) throws(RPCError) -> TaskDependencies? {
+        guard let after = spec.after else {
+            if spec.afterPolicy != nil {
+                throw RPCError(.invalidParams, "task \(index): \"after_policy\" without \"after\"; give the ids it waits for",
+                               data: ["index": .int(Int64(index))])
+            }
+            return nil
+        }
+        guard !after.isEmpty else {
+            throw RPCError(.invalidParams, "task \(index): \"after\" is empty; give the ids of the tasks or futures it waits for",
+                           data: ["index": .int(Int64(index))])
+        }
+        let word = spec.afterPolicy ?? AfterPolicy.succeeded.rawValue
+        guard let policy = AfterPolicy(rawValue: word) else {
+            throw RPCError(.invalidParams,
+                "task \(index): after_policy '\(word)' is not one of \(AfterPolicy.allCases.map(\.rawValue).joined(separator: ", "))",
+                data: ["index": .int(Int64(index))])
+        }
+        return TaskDependencies(ids: after.map(TaskID.init(rawValue:)), policy: policy)
     }
 
     /// Refuses arguments over `maximumTaskBytes`: every later read of the task (a `status`, a `wait`, the

@@ -13,11 +13,13 @@ struct TaskControlHandler: Sendable {
         let id = TaskID(params.id)
         do {
             guard let record = try await store.task(id) else { throw RPCError(.taskNotFound, "no task with id \(id)") }
+            let after = record.state == .blocked ? try await store.dependencies(of: id).map(\.rawValue) : []
             return TaskDetail(
                 task: TaskInfo(record),
                 attempts: try await store.attempts(of: id).map(AttemptInfo.init),
                 callbacks: try await store.callbackRuns(of: id).map(CallbackRunInfo.init),
-                steps: try await store.steps(of: id).map(StepInfo.init))
+                steps: try await store.steps(of: id).map(StepInfo.init),
+                after: after.isEmpty ? nil : after)
         } catch {
             throw RPCError(storeFailure: error)
         }

@@ -4,7 +4,8 @@ import CoroqProtocol
 import Logging
 
 /// `wait`: pushes `task.finished` for each awaited task as its future completes (at once for the ones
-/// already done), then answers with done and pending — asyncio.wait, never polled.
+/// already done), then answers with done and pending — asyncio.wait, never polled. With `any`, it answers
+/// as soon as one is done (FIRST_COMPLETED); otherwise when all are (ALL_COMPLETED) or at the timeout.
 struct WaitHandler: Sendable {
     let store: any TaskStore
     let waiters: WaiterRegistry
@@ -21,7 +22,8 @@ struct WaitHandler: Sendable {
         do {
             let reportAll = (params.report ?? .each) == .each
             outcome = .success(try await collect(
-                ids, timeout: params.timeout, token: token, inbox: inbox, replier: replier, reportAll: reportAll))
+                ids, timeout: params.timeout, token: token, inbox: inbox, replier: replier, reportAll: reportAll,
+                firstCompleted: params.any == true))
         } catch {
             outcome = .failure(error)
         }
@@ -31,7 +33,7 @@ struct WaitHandler: Sendable {
 
     private func collect(
         _ ids: [TaskID], timeout: Double?, token: WaiterRegistry.Token, inbox: FinishedTaskInbox,
-        replier: Replier, reportAll: Bool
+        replier: Replier, reportAll: Bool, firstCompleted: Bool
     ) async throws(RPCError) -> WaitResult {
         let records: [TaskRecord]
         do {
@@ -49,7 +51,8 @@ struct WaitHandler: Sendable {
         // the registration and the read is also delivered by the registry: it is no longer pending then.
         var progress = AwaitedTasks(pending: Set(ids), reportAll: reportAll)
         await progress.record(records.filter(\.state.isFinal), replier)
-        guard !progress.pending.isEmpty else { return progress.result(timedOut: false) }
+        func satisfied() -> Bool { progress.pending.isEmpty || (firstCompleted && !progress.done.isEmpty) }
+        guard !satisfied() else { return progress.result(timedOut: false) }
         await withTaskGroup(of: Void.self) { group in
             if let timeout {
                 group.addTask {
@@ -62,14 +65,14 @@ struct WaitHandler: Sendable {
             // Each batch is every task that finished since the last one: one write for all of them.
             for await batch in inbox {
                 await progress.record(batch, replier)
-                if progress.pending.isEmpty { break }
+                if satisfied() { break }
             }
             group.cancelAll()
         }
-        if !progress.pending.isEmpty && (waiters.isShuttingDown || Task.isCancelled) {
+        if !satisfied() && (waiters.isShuttingDown || Task.isCancelled) {
             throw RPCError(.shuttingDown, "coroqd is stopping; the tasks still pending go on after it restarts")
         }
-        return progress.result(timedOut: !progress.pending.isEmpty)
+        return progress.result(timedOut: !satisfied())
     }
 
     /// What one `wait` has seen so far, and the pushing of `task.finished` frames in batches.

@@ -22,6 +22,8 @@ extension TaskInfo.State {
         case .succeeded: self = .succeeded
         case .failed: self = .failed
         case .cancelled: self = .cancelled
+        case .blocked: self = .blocked
+        case .pending: self = .pending
         }
     }
 }
@@ -78,6 +80,10 @@ extension RPCError {
             self.init(.taskNotFound, error.message)
         } else if let error = error as? TaskStoreError, error.code == .shuttingDown {
             self.init(.shuttingDown, error.message)
+        } else if let error = error as? UnknownDependencyError {
+            self.init(.unknownDependency, error.description, data: [
+                "index": .int(Int64(error.index)), "ids": .array(error.ids.map { .int($0.rawValue) }),
+            ])
         } else if let error = error as? TaskTransitionError {
             self.init(.wrongState, "task is \(error.from.rawValue): it cannot be \(error.event.pastTense)", data: [
                 "state": .string(error.from.rawValue),
@@ -98,6 +104,7 @@ extension TaskEvent {
         case .requeue: "requeued"
         case .interrupt: "interrupted"
         case .retry: "retried (only an interrupted task can be)"
+        case .release: "released"
         }
     }
 }

@@ -33,10 +33,13 @@ extension SQLiteTaskStore {
         }
     }
 
+    /// Blocked tasks are read off their edges (every blocked task has one, and only blocked tasks do): the
+    /// state has no index of its own.
     public func unfinishedTaskIDs() async throws -> [TaskID] {
         try await writer.read { db in
             try Int64.fetchAll(db, sql: """
                 SELECT id FROM tasks WHERE state = 'queued' UNION ALL SELECT id FROM tasks WHERE state = 'running'
+                UNION ALL SELECT DISTINCT task_id FROM task_dependencies
                 ORDER BY id
                 """)
                 .map { TaskID($0) }

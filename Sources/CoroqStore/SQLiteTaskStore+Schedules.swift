@@ -73,7 +73,7 @@ extension SQLiteTaskStore: ScheduleStore {
             let fresh = slots.filter { $0.timeIntervalSince1970 > recorded }
             var ids: [Int64] = []
             if !fresh.isEmpty {
-                ids = try Self.insert(fresh.count == slots.count ? rows : try Self.submittedRows(Array(tasks.prefix(fresh.count))), at: now, in: db).sorted()
+                ids = try Self.insert(fresh.count == slots.count ? rows : try Self.submittedRows(Array(tasks.prefix(fresh.count))), at: now, in: db)
                 for (id, slot) in zip(ids, fresh) {
                     try db.execute(sql: "INSERT INTO schedule_firings (schedule, slot, task_id) VALUES (?, ?, ?)",
                                    arguments: [name, slot.timeIntervalSince1970, id])

@@ -19,6 +19,8 @@ public struct SQLiteTaskStore: TaskStore {
 
     let writer: any DatabaseWriter
     let batch: GroupCommitWriter
+    /// Dependents settled by committed writes, until the scheduler takes them (`takeSettledDependents`).
+    let settled = SettledDependents()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -56,8 +58,15 @@ public struct SQLiteTaskStore: TaskStore {
 
     public func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord] {
         let rows = try Self.submittedRows(tasks)
-        let ids = try await batch.write { db in try Self.insert(rows, at: now, in: db) }
-        return Self.records(of: tasks, ids: ids, at: now)
+        let dependent = tasks.contains { $0.after != nil }
+        let (ids, settled) = try await batch.write { db in
+            if dependent { try Self.checkDependenciesExist(of: tasks, in: db) }
+            let ids = try Self.insert(rows, at: now, in: db)
+            guard dependent else { return (ids, [TaskRecord]()) }
+            return (ids, try Self.addDependencies(of: tasks, ids: ids, at: now, in: db))
+        }
+        self.settled.add(settled)
+        return Self.records(of: tasks, ids: ids, settled: settled, at: now)
     }
 
     /// The tasks as one JSON array of `NewTaskSlot` rows, for one statement for the whole batch (a
@@ -70,30 +79,33 @@ public struct SQLiteTaskStore: TaskStore {
                 case .arguments: .string(try task.arguments.storedText())
                 case .onDone: task.onDone.map(JSONValue.string) ?? .null
                 case .repeatable: .bool(task.repeatable)
+                case .state: .string(task.initialState.rawValue)
                 }
             })
         }).jsonText
     }
 
-    /// Inserts `submittedRows` as queued tasks; returns their ids.
+    /// Inserts `submittedRows` as tasks in their initial state; returns their ids, in order.
     static func insert(_ rows: String, at now: Date, in db: Database) throws -> [Int64] {
-        try Int64.fetchAll(db.cachedStatement(sql: insertSubmitted), arguments: [now.timeIntervalSince1970, rows])
+        try Int64.fetchAll(db.cachedStatement(sql: insertSubmitted), arguments: [now.timeIntervalSince1970, rows]).sorted()
     }
 
-    /// The records of tasks just inserted with `ids`.
-    static func records(of tasks: [NewTask], ids: [Int64], at now: Date) -> [TaskRecord] {
-        // AUTOINCREMENT ids rise in the order of insertion, whatever order RETURNING gives them in.
-        zip(ids.sorted(), tasks).map { id, task in
-            TaskRecord(
-                id: TaskID(id), job: task.job, arguments: task.arguments, state: .queued,
+    /// The records of tasks just inserted with `ids` (sorted: AUTOINCREMENT ids rise in the order of
+    /// insertion, whatever order RETURNING gives them in), `settled` ones (dependencies met or failed at
+    /// submit) as they are now.
+    static func records(of tasks: [NewTask], ids: [Int64], settled: [TaskRecord] = [], at now: Date) -> [TaskRecord] {
+        let settledByID = Dictionary(settled.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return zip(ids, tasks).map { id, task in
+            settledByID[TaskID(id)] ?? TaskRecord(
+                id: TaskID(id), job: task.job, arguments: task.arguments, state: task.initialState,
                 onDone: task.onDone, repeatable: task.repeatable, createdAt: now)
         }
     }
 
-    /// Inserts a JSON array of `NewTaskSlot` rows as queued tasks created at `?1`; returns their ids.
+    /// Inserts a JSON array of `NewTaskSlot` rows as tasks created at `?1`; returns their ids.
     private static let insertSubmitted = """
-        INSERT INTO tasks (\(NewTaskSlot.allCases.map(\.column.name).joined(separator: ", ")), state, created_at)
-        SELECT \(NewTaskSlot.extraction()), \(StoredTransition.literal(.queued)), ?1 FROM json_each(?2) ORDER BY key
+        INSERT INTO tasks (\(NewTaskSlot.allCases.map(\.column.name).joined(separator: ", ")), created_at)
+        SELECT \(NewTaskSlot.extraction()), ?1 FROM json_each(?2) ORDER BY key
         RETURNING id
         """
 
@@ -119,14 +131,30 @@ public struct SQLiteTaskStore: TaskStore {
     }
 
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
-        try await batch.write { db in try Self.finish(id, outcome: outcome, at: now, in: db) }
+        let (record, settled) = try await batch.write { db in
+            let record = try Self.finish(id, outcome: outcome, at: now, in: db)
+            return (record, try Self.settleDependents(of: [id.rawValue], at: now, in: db))
+        }
+        self.settled.add(settled)
+        return record
     }
 
     public func finish(
         claimedBatch: [(claimed: TaskRecord, outcome: TaskOutcome)], at now: Date
     ) async throws -> [TaskRecord?] {
         let outcomes = try claimedBatch.map { try ClaimedOutcome($0.claimed, $0.outcome, at: now) }
-        return try await batch.write { db in try Self.record(outcomes, at: now, in: db).map { try? $0.get() } }
+        let (finished, settled) = try await batch.write { db in
+            let finished = try Self.record(outcomes, at: now, in: db).map { try? $0.get() }
+            // Same transaction: a crash cannot separate an outcome from the release of its dependents.
+            let settled = try Self.settleDependents(of: finished.compactMap { $0?.id.rawValue }, at: now, in: db)
+            return (finished, settled)
+        }
+        self.settled.add(settled)
+        return finished
+    }
+
+    public func takeSettledDependents() async -> [TaskRecord] {
+        settled.take()
     }
 
     /// Records claimed attempts' outcomes: two statements for all the tasks still running as claimed (the
@@ -205,7 +233,7 @@ public struct SQLiteTaskStore: TaskStore {
         WHERE id = ? AND state = ? AND attempts = ?
         """
 
-    private static func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date, in db: Database) throws -> TaskRecord {
+    static func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date, in db: Database) throws -> TaskRecord {
         guard let current = try fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
         let record = try current.finishing(outcome, at: now)
         try db.cachedStatement(sql: recordOutcome).execute(arguments: [
@@ -319,6 +347,7 @@ public struct SQLiteTaskStore: TaskStore {
             ])
     }
 
+    /// A task by id, read in a write.
     static func fetch(_ id: TaskID, in db: Database) throws -> TaskRecord? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id = ?"), arguments: [id.rawValue])
             .map(TaskRecord.init(row:))

@@ -131,10 +131,26 @@ enum Schema {
                 );
                 """)
         }
+        // Dependencies of tasks submitted with `--after`: one row per edge while its dependent is `blocked`
+        // (deleted when the dependent is released or cancelled, so that a finish looks up dependents in a
+        // table of waiting edges only, and skips it when it is empty). `depends_on` has no foreign key:
+        // retention may delete a finished dependency. Edges point to older ids only (a dependency must
+        // exist when its dependent is submitted), so there are no cycles.
+        migrator.registerMigration("v5-dependencies") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_dependencies (
+                    task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    depends_on INTEGER NOT NULL,
+                    policy TEXT NOT NULL,
+                    PRIMARY KEY (task_id, depends_on)
+                ) WITHOUT ROWID;
+                CREATE INDEX task_dependencies_by_dependency ON task_dependencies (depends_on);
+                """)
+        }
         // Schedules (`[schedules.NAME]`, `coroq schedule add`), and which slot of which schedule each of its
         // tasks was submitted for. A firing's tasks, their `schedule_firings` rows and the schedule's new
         // `last_slot` are one transaction, and (schedule, slot) is a key: a slot never fires twice.
-        migrator.registerMigration("v5-schedules") { db in
+        migrator.registerMigration("v6-schedules") { db in
             try db.execute(sql: """
                 CREATE TABLE schedules (
                     name TEXT PRIMARY KEY,

@@ -61,7 +61,7 @@ extension JSONRowSlot {
 
 /// A submitted task's values, one JSON array per task in a submit's batch (`INSERT … FROM json_each`).
 enum NewTaskSlot: Int, JSONRowSlot {
-    case job, arguments, onDone, repeatable
+    case job, arguments, onDone, repeatable, state
 
     /// The `tasks` column the value goes to.
     var column: TaskColumn {
@@ -70,6 +70,7 @@ enum NewTaskSlot: Int, JSONRowSlot {
         case .arguments: .arguments
         case .onDone: .onDone
         case .repeatable: .repeatable
+        case .state: .state
         }
     }
 

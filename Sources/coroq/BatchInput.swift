@@ -15,7 +15,13 @@ struct BatchInput {
 
     /// Reads every line of stdin as a task; blank lines are skipped. A bad line stops everything with its
     /// number, before anything is sent.
-    static func read(defaultOnDone: String?, noRepeat: Bool) throws -> BatchInput {
+    /// `--after` and `--after-policy`, for the lines that do not set them.
+    struct Dependencies {
+        var after: [Int64]?
+        var policy: String?
+    }
+
+    static func read(defaultOnDone: String?, noRepeat: Bool, dependencies: Dependencies = Dependencies()) throws -> BatchInput {
         let data = StandardIO.readAll()
         var batch = BatchInput()
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
@@ -32,6 +38,8 @@ struct BatchInput {
             }
             if spec.onDone == nil { spec.onDone = defaultOnDone }
             if spec.noRepeat == nil && noRepeat { spec.noRepeat = true }
+            if spec.after == nil { spec.after = dependencies.after }
+            if spec.afterPolicy == nil && spec.after != nil { spec.afterPolicy = dependencies.policy }
             batch.specs.append(spec)
             batch.lineNumbers.append(index + 1)
         }

@@ -34,11 +34,18 @@ struct SubmitCommand: AsyncParsableCommand {
             --keep-children.
               coroq submit --env MODE=fast --env TOKEN exec -- ./build.sh   # TOKEN: your value of it
 
+            --after ID (repeatable, or ID,ID…) makes the task wait, `blocked`, until those tasks or futures have finished; it is not \
+            started before. With --after-policy succeeded (the default) a dependency that fails or is cancelled \
+            cancels it ("dependency 12 failed"); with finished it runs whatever their outcome. The ids must \
+            exist (a task can only wait for older ones, so there are no cycles); finished ones count at once.
+              a=$(coroq submit exec -- make); coroq submit --after "$a" exec -- make install
+
             --batch reads tasks from stdin, one JSON object per line:
               {"job": "sleep", "args": {"seconds": 1}, "on_done": "echo done", "no_repeat": true}
+              {"job": "noop", "after": [12, 13], "after_policy": "finished"}
             and submits them all in one request, all or none (up to the daemon's request size, 16 MiB by \
-            default: about 500,000 short lines); the ids are printed in order. --on-done and \
-            --no-repeat apply to lines that do not set them. A bad line is reported with its number and \
+            default: about 500,000 short lines); the ids are printed in order. --on-done, \
+            --no-repeat, --after and --after-policy apply to lines that do not set them. A bad line is reported with its number and \
             nothing is submitted.
             """)
 
@@ -62,6 +69,28 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "Read tasks from stdin, one JSON object per line, and submit them all at once.")
     var batch = false
 
+    @Option(help: ArgumentHelp(
+        "Wait (blocked) until this task or future has finished; repeatable, or ids separated by commas.",
+        valueName: "ID[,ID…]"))
+    var after: [String] = []
+
+    /// The `--after` ids.
+    var afterIDs: [Int64] {
+        get throws {
+            try after.flatMap { $0.split(separator: ",") }.map { (word: Substring) -> Int64 in
+                guard let id = Int64(word), id > 0 else {
+                    throw ValidationError("--after \(word): expected a task or future id (e.g. --after 12 or --after 12,13)")
+                }
+                return id
+            }
+        }
+    }
+
+    @Option(help: ArgumentHelp(
+        "With --after: succeeded (a dependency that fails or is cancelled cancels this task) or finished (run anyway).",
+        valueName: "POLICY"))
+    var afterPolicy: AfterPolicyArgument?
+
     @Option(name: .customLong("env"), help: ArgumentHelp(
         "exec: set a variable for the command (KEY alone: your value of it); repeatable.", valueName: "KEY=VALUE"))
     var environment: [String] = []
@@ -76,10 +105,12 @@ struct SubmitCommand: AsyncParsableCommand {
     var submission: Submission {
         Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
                    argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
-                   environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren)
+                   environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren,
+                   after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue)
     }
 
     func validate() throws {
+        _ = try afterIDs
         try submission.validate()
     }
 
@@ -103,6 +134,9 @@ struct Submission {
     var environment: [String] = []
     var inheritEnv = false
     var keepChildren = false
+    /// `--after` ids and `--after-policy`.
+    var after: [Int64] = []
+    var afterPolicy: String?
 
     /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
     /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
@@ -125,6 +159,9 @@ struct Submission {
             }
         } else if job == nil {
             throw ValidationError("give the job to run (e.g. coroq submit sleep 2), or --batch")
+        }
+        if afterPolicy != nil && after.isEmpty && !batch {
+            throw ValidationError("--after-policy goes with --after ID…")
         }
         if !environment.isEmpty || inheritEnv || keepChildren {
             guard !batch, job == "exec" else {
@@ -168,11 +205,15 @@ struct Submission {
     /// The one task of a submit without `--batch` (also what a schedule's firings submit).
     func singleTask() throws -> TaskSpec {
         guard let job, !batch else { throw ValidationError("give the job to run, e.g. sleep 2 or exec -- CMD") }
-        return TaskSpec(job: job, args: try arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil)
+        return TaskSpec(
+            job: job, args: try arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil,
+            after: after.isEmpty ? nil : after, afterPolicy: afterPolicy)
     }
 
     func run() async throws {
-        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat) : BatchInput(specs: [try singleTask()])
+        let dependencies = BatchInput.Dependencies(after: after.isEmpty ? nil : after, policy: afterPolicy)
+        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies)
+            : BatchInput(specs: [try singleTask()])
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)
@@ -235,4 +276,9 @@ struct Submission {
             return .object(fields)
         }
     }
+}
+
+/// `--after-policy`'s words.
+enum AfterPolicyArgument: String, ExpressibleByArgument, CaseIterable {
+    case succeeded, finished
 }

@@ -32,6 +32,9 @@ enum TaskFormat {
         if let result = task.result { lines.append("result   \(result.jsonText)") }
         if let error = task.error { lines.append("error    \(error.code): \(error.message)") }
         if let onDone = task.onDone { lines.append("on-done  \(onDone)") }
+        if let after = detail.after, !after.isEmpty {
+            lines.append("after    \(after.map(String.init).joined(separator: " "))  (still waiting for them)")
+        }
         lines.append("attempts")
         for attempt in detail.attempts {
             let took = attempt.finishedAt.map { " after \(seconds($0 - attempt.startedAt))" } ?? ""
@@ -115,6 +118,8 @@ enum TaskFormat {
         let now = now.timeIntervalSince1970
         switch task.state {
         case .queued: return "waiting \(ago(now - task.createdAt))"
+        case .blocked: return "blocked \(ago(now - task.createdAt))"
+        case .pending: return "pending \(ago(now - task.createdAt))"
         case .running: return "running \(ago(now - (task.startedAt ?? task.createdAt)))"
         case .interrupted: return "since \(ago(now - (task.startedAt ?? task.createdAt))) ago"
         case .succeeded, .failed, .cancelled, .unknown:

@@ -31,12 +31,13 @@ struct WaitProgress {
         draw(force: done == total)
     }
 
-    func summary(timedOut: Bool) {
+    /// - Parameter pending: how many are still pending (after --timeout or --any).
+    func summary(pending: Int) {
         Terminal.clearProgress()
         let parts = TaskInfo.State.final.map { state in
             Terminal.paint("\(counts[state] ?? 0) \(state)", counts[state, default: 0] > 0 && state != .succeeded ? .red : .bold)
         }
-        let pending = timedOut ? ", \((total ?? done) - done) still pending" : ""
+        let pending = pending > 0 ? ", \(pending) still pending" : ""
         Output.line("\(parts.joined(separator: ", "))\(pending) in \(elapsed)")
     }
 

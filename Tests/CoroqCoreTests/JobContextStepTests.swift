@@ -10,7 +10,7 @@ import Testing
 
     func makeContext(attempt: Int) async throws -> JobContext {
         if await store.task(TaskID(1)) == nil {
-            _ = await store.submit([NewTask(job: "steps")], at: Date())
+            _ = try await store.submit([NewTask(job: "steps")], at: Date())
         }
         return JobContext(taskID: TaskID(1), attempt: attempt, logger: Logger(label: "test"), checkpoints: store)
     }

@@ -12,9 +12,14 @@ import Testing
         (.running, .interrupt, .interrupted),
         (.interrupted, .retry, .queued),
         (.interrupted, .cancel, .cancelled),
+        (.blocked, .release, .queued),
+        (.blocked, .cancel, .cancelled),
+        (.pending, .succeed, .succeeded),
+        (.pending, .fail, .failed),
+        (.pending, .cancel, .cancelled),
     ]
 
-    static let allEvents: [TaskEvent] = [.claim, .succeed, .fail, .cancel, .requeue, .interrupt, .retry]
+    static let allEvents: [TaskEvent] = [.claim, .succeed, .fail, .cancel, .requeue, .interrupt, .retry, .release]
 
     @Test(arguments: legal)
     func legalTransition(from: TaskState, event: TaskEvent, to: TaskState) throws {

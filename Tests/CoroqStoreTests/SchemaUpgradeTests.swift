@@ -11,7 +11,7 @@ import Testing
 
     @Test func theMigrationsAreTheShippedOnesInOrder() {
         // Append only: a shipped migration is never renamed, reordered or removed.
-        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts", "v4-steps", "v5-schedules"])
+        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts", "v4-steps", "v5-dependencies", "v6-schedules"])
     }
 
     /// A database as coroq 0.1 (schema v1) left it, with a task succeeded, one running at a crash, one
@@ -62,5 +62,27 @@ import Testing
             taskID: TaskID(1), startedAt: Date(), finishedAt: Date(), succeeded: true))
         #expect(try await store.clean(finishedBefore: Date(), states: [.succeeded]) == [TaskID(1)])
         #expect(try await store.countsByState() == [.queued: 4])
+    }
+
+    /// A v4 database's tasks can be depended on after the upgrade, and its counts go on.
+    @Test func fromV4() async throws {
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrate(queue, upTo: "v4-steps")
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO tasks (job, arguments, state, attempts, result, created_at, started_at, finished_at)
+                VALUES ('noop', '{}', 'succeeded', 1, '{}', 100, 101, 102);
+                INSERT INTO tasks (job, arguments, state, attempts, created_at) VALUES ('noop', '{}', 'queued', 0, 200);
+                """)
+        }
+        try queue.close()
+
+        let store = try SQLiteTaskStore.open(path: path)
+        let dependents = try await store.submit([
+            NewTask(job: "noop", after: TaskDependencies(ids: [TaskID(1)])),
+            NewTask(job: "noop", after: TaskDependencies(ids: [TaskID(2)])),
+        ], at: Date())
+        #expect(dependents.map(\.state) == [.queued, .blocked])
+        #expect(try await store.countsByState() == [.succeeded: 1, .queued: 2, .blocked: 1])
     }
 }

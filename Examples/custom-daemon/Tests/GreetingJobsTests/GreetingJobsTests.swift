@@ -41,11 +41,44 @@ import Testing
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "one\ntwo\nthree\n")
     }
 
+    @Test func shipsOnceTheApprovalFutureSucceeded() async throws {
+        let approval = TaskRecord(id: TaskID(5), job: "future", arguments: [:], state: .succeeded, result: ["by": "ana"], createdAt: Date())
+        let context = JobContext(taskID: TaskID(6), attempt: 1, logger: Logger(label: "test"), checkpoints: store,
+                                 tasks: ResolvedFutures(records: [approval]))
+        let output = try await ShipWhenApproved().run(.init(approval: 5, order: "A-1"), context: context)
+        #expect(output == "shipped A-1, approved by ana")
+    }
+
+    @Test func aRejectedApprovalFailsTheTaskWithATypedError() async throws {
+        let rejected = TaskRecord(id: TaskID(5), job: "future", arguments: [:], state: .failed,
+                                  error: TaskError(code: "future_error", message: "too expensive"), createdAt: Date())
+        let context = JobContext(taskID: TaskID(6), attempt: 1, logger: Logger(label: "test"), checkpoints: store,
+                                 tasks: ResolvedFutures(records: [rejected]))
+        await #expect(throws: TaskError.self) {
+            try await ShipWhenApproved().run(.init(approval: 5, order: "A-1"), context: context)
+        }
+        do {
+            _ = try await ShipWhenApproved().run(.init(approval: 5, order: "A-1"), context: context)
+        } catch let error as TaskError {
+            #expect(error.code == "awaited_failed" && error.message == "task 5 failed: too expensive")
+        }
+    }
+
     @Test func theRegistryDescribesTheJobsForCoroqJobs() {
         var registry = JobRegistry()
         registry.register(SendInvoice())
         let described = registry.descriptions.first
         #expect(described?.isRepeatSafe == false)
         #expect(described?.arguments?.map(\.name) == ["customer", "cents"])
+    }
+}
+
+/// Futures already resolved, as a daemon would hand them to a job.
+struct ResolvedFutures: TaskWatching {
+    let records: [TaskRecord]
+
+    func finished(_ id: TaskID) async throws -> TaskRecord {
+        guard let record = records.first(where: { $0.id == id }) else { throw TaskError.unknownTask(id) }
+        return record
     }
 }
