@@ -53,7 +53,13 @@ public struct Daemon: Sendable {
             logger.notice("tasks cut off by the previous daemon are back in the queue",
                           metadata: ["tasks": "\(Self.list(recovery.requeued))", "count": "\(recovery.requeued.count)"])
         }
-        await registry.cleanUpAfterCrash(requeued: try await store.tasks(recovery.requeued), checkpoints: store, logger: logger)
+        if !recovery.cancelled.isEmpty {
+            logger.notice("tasks whose cancel was accepted before the previous daemon stopped are recorded cancelled",
+                          metadata: ["tasks": "\(Self.list(recovery.cancelled))", "count": "\(recovery.cancelled.count)"])
+        }
+        // A task cancelled here had its processes cut off with the daemon: they are ended like a requeued one's.
+        await registry.cleanUpAfterCrash(
+            requeued: try await store.tasks(recovery.requeued + recovery.cancelled), checkpoints: store, logger: logger)
         await ExecJob.prepareSubprocesses(logger: logger)
         if !recovery.interrupted.isEmpty {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",

@@ -193,7 +193,7 @@ public struct SQLiteTaskStore: TaskStore {
         WHERE id = ? AND state = ? AND attempts = ?
         """
 
-    private static func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date, in db: Database) throws -> TaskRecord {
+    static func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date, in db: Database) throws -> TaskRecord {
         guard let current = try fetch(id, in: db) else { throw TaskStoreError.notFound(id) }
         let record = try current.finishing(outcome, at: now)
         try db.cachedStatement(sql: recordOutcome).execute(arguments: [
@@ -230,7 +230,7 @@ public struct SQLiteTaskStore: TaskStore {
         try await writer.write { db in
             try db.execute(sql: "INSERT INTO boots (started_at) VALUES (?)", arguments: [now.timeIntervalSince1970])
             let boot = db.lastInsertedRowID
-            var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
+            var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [], cancelled: try Self.honourCancelRequests(at: now, in: db))
             for row in try Row.fetchAll(db, sql: "SELECT id, repeatable FROM tasks WHERE state = \(StoredTransition.requeue.from) ORDER BY id") {
                 let id = TaskID(row["id"] as Int64)
                 if row["repeatable"] as Bool { recovery.requeued.append(id) } else { recovery.interrupted.append(id) }
