@@ -141,10 +141,12 @@ public struct Daemon: Sendable {
                 store: store, registry: registry, scheduler: scheduler, maximumTaskBytes: configuration.maximumTaskBytes),
             wait: WaitHandler(store: store, waiters: waiters, logger: logger),
             status: StatusHandler(store: store, startedAt: Date()),
-            control: TaskControlHandler(store: store, registry: registry, scheduler: scheduler),
+            control: TaskControlHandler(
+                store: store, registry: registry, scheduler: scheduler, children: ChildrenHandler(store: store, spawner: scheduler)),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
+            children: ChildrenHandler(store: store, spawner: scheduler),
             jobNames: registry.names,
             jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)
