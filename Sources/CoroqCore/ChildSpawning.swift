@@ -68,7 +68,7 @@ extension TaskError {
 
     /// A spawn from a task that is not running (finished, or with a cancel requested).
     public static func parentNotRunning(_ parent: TaskID, state: TaskState, cancelling: Bool) -> TaskError {
-        let why = cancelling ? "is being cancelled" : "is \(state.rawValue)"
+        let why = cancelling && state == .running ? "is being cancelled" : "is \(state.rawValue)"
         return TaskError(
             code: "parent_not_running",
             message: "task \(parent) \(why): only a running task spawns children",

@@ -55,6 +55,7 @@ extension Scheduler: ChildSpawning {
     /// recorded (so no process of the tree is left). Throws `TaskTransitionError` for a finished task.
     public func cancel(_ id: TaskID, reason: String) async throws -> TaskRecord {
         let requests = try await store.requestCancel(id, reason: reason, at: clock.now())
+        logger.info("cancel requested", metadata: ["task": "\(id)", "descendants": "\(requests.count - 1)"])
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for request in requests.dropFirst() {
                 // A descendant that finished meanwhile is left as it is.
