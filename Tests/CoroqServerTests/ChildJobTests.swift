@@ -25,7 +25,7 @@ struct ChildJobTests {
     struct Parent: JobDefinition {
         struct Arguments: Codable, Sendable {
             var numbers: [Int]
-            var catching = false
+            var catching: Bool?
         }
         struct Output: Codable, Sendable, Equatable {
             var doubled: [Int]?
@@ -40,7 +40,7 @@ struct ChildJobTests {
             }
             do {
                 return Output(doubled: try await context.gather(handles))
-            } catch let error as TaskError where arguments.catching {
+            } catch let error as TaskError where arguments.catching == true {
                 return Output(caught: error.code, child: error.details?["child"].flatMap { if case .int(let id) = $0 { id } else { nil } })
             }
         }
