@@ -46,9 +46,56 @@ struct ChildJobTests {
         }
     }
 
+    /// Spawns a `sleep` child without awaiting it, then returns — or, with `fail`, throws.
+    struct Detached: JobDefinition {
+        struct Arguments: Codable, Sendable {
+            var seconds: Swift.Double
+            var fail: Bool?
+        }
+        let name = "detached"
+        func run(_ arguments: Arguments, context: JobContext) async throws -> Int64 {
+            let child = try await context.spawn(job: "sleep", arguments: ["seconds": .double(arguments.seconds)])
+            if arguments.fail == true { throw TaskError(code: "gave_up", message: "gave up") }
+            return child.id.rawValue
+        }
+    }
+
     private func register(_ jobs: inout JobRegistry) {
         jobs.register(Doubler())
         jobs.register(Parent())
+        jobs.register(Detached())
+    }
+
+    @Test func aParentThatReturnsAtOnceFinishesOnlyAfterItsChild() async throws {
+        try await withInProcessDaemon(register: register) { socket in
+            let (parent, detail) = try await runDetached(["seconds": 0.3], socket: socket)
+            #expect(parent.state == .succeeded)
+            let child = try #require(detail.tree?.first)
+            #expect(child.state == .succeeded, "the parent's wait returned before its child finished")
+            try await ControlClient.withConnection(socketPath: socket) { client in
+                let info = try await client.call(.get, GetParams(id: child.id), as: TaskInfo.self)
+                #expect(info.finishedAt! <= parent.finishedAt!)
+            }
+        }
+    }
+
+    @Test func aParentThatFailsCancelsItsUnfinishedChildFirst() async throws {
+        try await withInProcessDaemon(register: register) { socket in
+            let (parent, detail) = try await runDetached(["seconds": 60, "fail": true], socket: socket)
+            #expect(parent.state == .failed && parent.error?.code == "gave_up")
+            let child = try #require(detail.tree?.first)
+            #expect(child.state == .cancelled)
+            #expect(child.error?.message == "parent \(parent.id) failed: gave up")
+        }
+    }
+
+    private func runDetached(_ arguments: JSONValue, socket: String) async throws -> (TaskInfo, TaskDetail) {
+        try await ControlClient.withConnection(socketPath: socket) { client in
+            let id = try await client.call(.submit, SubmitParams(tasks: [TaskSpec(job: "detached", args: arguments)]), as: SubmitResult.self).ids[0]
+            _ = try await client.call(.wait, WaitParams(ids: [id]), as: WaitResult.self)
+            let detail = try await client.call(.show, TaskParams(id: id), as: TaskDetail.self)
+            return (detail.task, detail)
+        }
     }
 
     private func runParent(_ arguments: JSONValue, socket: String) async throws -> (TaskInfo, TaskDetail) {
