@@ -46,7 +46,7 @@ extension Row {
 }
 
 /// The `tasks` columns of children and cancels that a `TaskRecord` does not carry.
-enum TreeColumn: String {
+enum TreeColumn: String, CaseIterable {
     /// A child's key among its parent's spawns (`SpawnKey`), unique per parent.
     case spawnKey = "spawn_key"
     /// Set when a cancel of the task was accepted (`requestCancel`): the reason its outcome will carry.
