@@ -43,8 +43,11 @@ public struct BootRecovery: Sendable, Equatable {
     public var requeued: [TaskID]
     /// Moved to `interrupted` for a person to decide.
     public var interrupted: [TaskID]
+    /// Recorded `cancelled`: a cancel was accepted (`TaskStore.requestCancel`) before the daemon died.
+    public var cancelled: [TaskID]
 
-    public init(boot: Int64, requeued: [TaskID], interrupted: [TaskID]) {
+    public init(boot: Int64, requeued: [TaskID], interrupted: [TaskID], cancelled: [TaskID] = []) {
+        self.cancelled = cancelled
         self.boot = boot
         self.requeued = requeued
         self.interrupted = interrupted

@@ -12,6 +12,9 @@ public actor InMemoryTaskStore: TaskStore {
     /// Each blocked task's dependencies and policy (deleted when it is settled).
     private var blockedOn: [TaskID: TaskDependencies] = [:]
     private var settled: [TaskRecord] = []
+    /// Each parent's children by spawn key.
+    private var spawnKeys: [TaskID: [String: TaskID]] = [:]
+    private var cancelReasons: [TaskID: String] = [:]
     private var lastID: Int64 = 0
     private var boot: Int64 = 0
 
@@ -114,6 +117,11 @@ public actor InMemoryTaskStore: TaskStore {
     public func startBoot(at now: Date) throws -> BootRecovery {
         boot += 1
         var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
+        for (id, reason) in cancelReasons.sorted(by: { $0.key < $1.key }) {
+            guard let record = records[id], !record.state.isFinal else { continue }
+            _ = try finish(id, outcome: .cancelled(reason: reason), at: now)
+            recovery.cancelled.append(id)
+        }
         for record in records.values.filter({ $0.state == .running }).sorted(by: { $0.id < $1.id }) {
             try cutOff(record.id, event: .cutOff(repeatable: record.repeatable), attempt: .interrupted, at: now)
             if record.repeatable { recovery.requeued.append(record.id) } else { recovery.interrupted.append(record.id) }
@@ -137,6 +145,8 @@ public actor InMemoryTaskStore: TaskStore {
             callbackRunsByTask[id] = nil
             checkpoints[id] = nil
             stepsByTask[id] = nil
+            spawnKeys[id] = nil
+            cancelReasons[id] = nil
             pendingCallbackIDs.remove(id)
         }
         return doomed
@@ -160,6 +170,40 @@ public actor InMemoryTaskStore: TaskStore {
         if let stored = self.step(step.taskID, name: step.name) { return stored }
         stepsByTask[step.taskID, default: []].append(step)
         return step
+    }
+
+    public func spawn(_ child: NewTask, parent: TaskID, key: String, at now: Date) throws -> SpawnedChild {
+        guard let parentRecord = records[parent] else { throw TaskStoreError.notFound(parent) }
+        guard parentRecord.state == .running, cancelReasons[parent] == nil else {
+            throw TaskError.parentNotRunning(parent, state: parentRecord.state, cancelling: cancelReasons[parent] != nil)
+        }
+        if let existing = spawnKeys[parent]?[key].flatMap({ records[$0] }) {
+            return SpawnedChild(child: existing, created: false)
+        }
+        var record = try submit([child], at: now)[0]
+        record.parentID = parent
+        records[record.id] = record
+        spawnKeys[parent, default: [:]][key] = record.id
+        return SpawnedChild(child: record, created: true)
+    }
+
+    public func requestCancel(_ id: TaskID, reason: String, at now: Date) throws -> [CancelRequest] {
+        guard let record = records[id] else { throw TaskStoreError.notFound(id) }
+        guard !record.state.isFinal else { throw TaskTransitionError(from: record.state, event: .cancel) }
+        if cancelReasons[id] == nil { cancelReasons[id] = reason }
+        var requests = [CancelRequest(id: id, reason: cancelReasons[id]!)]
+        var frontier = [id]
+        while !frontier.isEmpty {
+            let children = records.values.filter { $0.parentID.map(frontier.contains) ?? false }.sorted { $0.id < $1.id }
+            for child in children where !child.state.isFinal {
+                if cancelReasons[child.id] == nil {
+                    cancelReasons[child.id] = SpawnKey.cancelReason(parent: child.parentID!, reason: reason)
+                }
+                requests.append(CancelRequest(id: child.id, reason: cancelReasons[child.id]!))
+            }
+            frontier = children.map(\.id)
+        }
+        return requests
     }
 
     private func cutOff(_ id: TaskID, event: TaskEvent, attempt outcome: AttemptOutcome, at now: Date) throws {
@@ -186,6 +230,30 @@ public actor InMemoryTaskStore: TaskStore {
 
     public func recentTasks(limit: Int) -> [TaskRecord] {
         Array(records.values.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func children(of id: TaskID) -> [TaskRecord] {
+        records.values.filter { $0.parentID == id }.sorted { $0.id < $1.id }
+    }
+
+    public func descendants(of id: TaskID, limit: Int) -> [TaskRecord] {
+        var found: [TaskRecord] = []
+        var frontier: Set<TaskID> = [id]
+        while !frontier.isEmpty {
+            let children = records.values.filter { $0.parentID.map(frontier.contains) ?? false }
+            found += children
+            frontier = Set(children.map(\.id))
+        }
+        return Array(found.sorted { $0.id < $1.id }.prefix(limit))
+    }
+
+    public func childIDs(of parents: [TaskID]) -> [TaskID: [TaskID]] {
+        let wanted = Set(parents)
+        var ids: [TaskID: [TaskID]] = [:]
+        for record in records.values.sorted(by: { $0.id < $1.id }) {
+            if let parent = record.parentID, wanted.contains(parent) { ids[parent, default: []].append(record.id) }
+        }
+        return ids
     }
 
     public func unfinishedTaskIDs() -> [TaskID] {

@@ -24,11 +24,14 @@ public struct JobContext: Sendable {
     let parking: (any AttemptParking)?
     /// Other tasks' outcomes (nil outside a daemon: awaiting another task is refused).
     let tasks: (any TaskWatching)?
+    /// Starts child tasks (nil outside a daemon: spawning is refused).
+    let children: (any ChildSpawning)?
 
     public init(
         taskID: TaskID, attempt: Int, firstStartedAt: Date = Date(), logger: Logger, checkpoints: any CheckpointStore,
-        parking: (any AttemptParking)? = nil, tasks: (any TaskWatching)? = nil
+        parking: (any AttemptParking)? = nil, tasks: (any TaskWatching)? = nil, children: (any ChildSpawning)? = nil
     ) {
+        self.children = children
         self.taskID = taskID
         self.attempt = attempt
         self.firstStartedAt = firstStartedAt

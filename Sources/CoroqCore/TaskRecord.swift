@@ -20,12 +20,15 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// The task that spawned this one (`JobContext.spawn`, `coroq spawn`); nil for a submitted task.
+    public var parentID: TaskID?
 
     public init(
         id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
         result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil, repeatable: Bool = true,
-        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil
+        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil
     ) {
+        self.parentID = parentID
         self.repeatable = repeatable
         self.id = id
         self.job = job

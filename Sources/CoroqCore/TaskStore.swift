@@ -42,7 +42,8 @@ public protocol TaskStore: CheckpointStore {
 
     /// At start-up: records a new daemon start and settles what the previous one left running — each
     /// such attempt is closed as `interrupted`; the task goes back to the queue, or, when it is not safe to
-    /// repeat, to `interrupted`.
+    /// repeat, to `interrupted`. First, every unfinished task with a cancel requested (`requestCancel`) is
+    /// recorded `cancelled` with its reason (its open attempt too): an accepted cancel holds across a crash.
     func startBoot(at now: Date) async throws -> BootRecovery
 
     /// Records a run of a task's on-done command; the callback is no longer pending.
@@ -52,7 +53,29 @@ public protocol TaskStore: CheckpointStore {
     /// history. Returns their ids.
     func clean(finishedBefore cutoff: Date, states: Set<TaskState>) async throws -> [TaskID]
 
+    /// Stores a child of running task `parent` under `key` (unique per parent), queued, and returns it; when
+    /// the parent has a child under `key` already (an earlier attempt spawned it), returns that one
+    /// (`created` false) and stores nothing. Throws `TaskError` `parent_not_running` when the parent is not
+    /// running or has a cancel requested, `TaskStoreError.notFound` for an unknown parent.
+    func spawn(_ child: NewTask, parent: TaskID, key: String, at now: Date) async throws -> SpawnedChild
+
+    /// Records, durably and before anything is cancelled, that `id` and its unfinished descendants are to
+    /// be cancelled: each gets its reason (`reason` for `id`, `SpawnKey.cancelReason` for a descendant;
+    /// a task that has a reason already keeps it), which start-up honours (`startBoot`: such a task is
+    /// recorded `cancelled`, not run again). Returns the requests, `id` first, then its descendants
+    /// parents before children. Throws `TaskTransitionError` for a finished task.
+    func requestCancel(_ id: TaskID, reason: String, at now: Date) async throws -> [CancelRequest]
+
     // MARK: Reads
+
+    /// A task's children (direct), in id order.
+    func children(of id: TaskID) async throws -> [TaskRecord]
+
+    /// A task's descendants (children, their children…), in id order, at most `limit`.
+    func descendants(of id: TaskID, limit: Int) async throws -> [TaskRecord]
+
+    /// The ids of the children of each of `parents` that has any, in id order.
+    func childIDs(of parents: [TaskID]) async throws -> [TaskID: [TaskID]]
 
     /// The task with this id, or nil.
     func task(_ id: TaskID) async throws -> TaskRecord?

@@ -28,6 +28,8 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case futureCreate = "future.create"
     /// Resolves a standalone future with a value or an error (`coroq future resolve`).
     case futureResolve = "future.resolve"
+    /// Starts a child of the calling script's task (`coroq spawn`).
+    case spawn
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
@@ -36,7 +38,8 @@ public enum RPCMethod: String, Sendable, CaseIterable {
         case .wait, .logs: true
         case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord,
              .scheduleAdd, .scheduleList, .scheduleRemove, .schedulePause, .scheduleResume,
-             .futureCreate, .futureResolve: false
+             .futureCreate, .futureResolve,
+             .spawn: false
         }
     }
 }

@@ -26,6 +26,8 @@ extension TaskInfo {
         if let repeatable { output.raw(","); output.key("repeatable"); output.bool(repeatable) }
         if let argsTruncated { output.raw(","); output.key("args_truncated"); output.int(Int64(argsTruncated)) }
         if let resultTruncated { output.raw(","); output.key("result_truncated"); output.int(Int64(resultTruncated)) }
+        if let parent { output.raw(","); output.key("parent"); output.int(parent) }
+        if let children { output.raw(","); output.key("children"); output.value(.array(children.map(JSONValue.int))) }
         output.raw("}")
     }
 }

@@ -24,7 +24,13 @@ extension TaskInfo {
             error: try optional("error", { try? TaskErrorInfo(json: $0) }),
             onDone: try optional("on_done", \.string), repeatable: try optional("repeatable", \.bool),
             argsTruncated: try optional("args_truncated", \.int64).map { Int($0) },
-            resultTruncated: try optional("result_truncated", \.int64).map { Int($0) })
+            resultTruncated: try optional("result_truncated", \.int64).map { Int($0) },
+            parent: try optional("parent", \.int64),
+            children: try optional("children", { member -> [Int64]? in
+                guard case .array(let ids) = member else { return nil }
+                let read = ids.compactMap(\.int64)
+                return read.count == ids.count ? read : nil
+            }))
     }
 }
 

@@ -21,12 +21,19 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var argsTruncated: Int?
     /// The same for `result` (`coroq result ID` has it all).
     public var resultTruncated: Int?
+    /// The task that spawned this one; absent for a submitted task.
+    public var parent: Int64?
+    /// The ids of its children (`status`, `show`); absent when it has none (or in a `wait` line).
+    public var children: [Int64]?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
         startedAt: Double?, finishedAt: Double?, result: JSONValue?, error: TaskErrorInfo?, onDone: String?,
-        repeatable: Bool? = nil, argsTruncated: Int? = nil, resultTruncated: Int? = nil
+        repeatable: Bool? = nil, argsTruncated: Int? = nil, resultTruncated: Int? = nil, parent: Int64? = nil,
+        children: [Int64]? = nil
     ) {
+        self.parent = parent
+        self.children = children
         self.repeatable = repeatable
         self.argsTruncated = argsTruncated
         self.resultTruncated = resultTruncated
@@ -46,7 +53,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, job, args, state, attempts, result, error
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
-        case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated"
+        case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", parent, children
     }
 }
 
@@ -102,15 +109,36 @@ public struct TaskDetail: Codable, Sendable {
     public var steps: [StepInfo]?
     /// The dependencies a blocked task still waits for (`--after`); absent when there are none.
     public var after: [Int64]?
+    /// Its children, each with theirs (absent when it has none).
+    public var tree: [TaskTreeNode]?
 
     public init(
-        task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil, after: [Int64]? = nil
+        task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil,
+        after: [Int64]? = nil, tree: [TaskTreeNode]? = nil
     ) {
+        self.tree = tree
         self.task = task
         self.attempts = attempts
         self.callbacks = callbacks
         self.steps = steps
         self.after = after
+    }
+}
+
+/// A child task in `show`'s tree: what it is, how it ended, and its own children.
+public struct TaskTreeNode: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var job: String
+    public var state: TaskInfo.State
+    public var error: TaskErrorInfo?
+    public var children: [TaskTreeNode]?
+
+    public init(id: Int64, job: String, state: TaskInfo.State, error: TaskErrorInfo?, children: [TaskTreeNode]?) {
+        self.id = id
+        self.job = job
+        self.state = state
+        self.error = error
+        self.children = children
     }
 }
 

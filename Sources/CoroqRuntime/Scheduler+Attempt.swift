@@ -26,12 +26,13 @@ extension Scheduler {
         announceStart(of: record)
         let context = JobContext(
             taskID: record.id, attempt: record.attempts, firstStartedAt: await firstStart(of: record),
-            logger: logger, checkpoints: store, tasks: tasks)
-        return await TaskOutcome.deciding {
+            logger: logger, checkpoints: store, tasks: tasks, children: self)
+        let outcome = await TaskOutcome.deciding {
             try await control.run {
                 try await self.registry.run(job: record.job, arguments: record.arguments, context: context)
             }
         }
+        return await settleChildren(of: record, outcome: outcome, control: control, context: context)
     }
 
     @inline(never)

@@ -47,6 +47,8 @@ public final class Scheduler: Service {
     let inputSink: AsyncStream<Input>.Continuation
     /// Set while a `.wake` is in the stream, so a burst of submits costs one claim, not one each.
     private let wakePending = Atomic<Bool>(false)
+    /// How many children each running parent's current attempt has spawned without a name (`SpawnKey`).
+    let spawnCounts = Mutex<[TaskID: SpawnCount]>([:])
 
     /// - Parameter onFinished: called once per task after its outcome is committed (fires done-callbacks).
     public init(
@@ -77,10 +79,11 @@ public final class Scheduler: Service {
         }
     }
 
-    /// Cancels a task: a running attempt is cancelled (an `exec` child gets SIGTERM, then SIGKILL) and the
-    /// task is recorded `cancelled`; a queued or interrupted task is recorded `cancelled` at once. Returns
-    /// the task once its outcome is committed. Throws `TaskTransitionError` for a task already finished.
-    public func cancel(_ id: TaskID, reason: String) async throws -> TaskRecord {
+    /// Cancels one task (not its children): a running attempt is cancelled (an `exec` child gets SIGTERM,
+    /// then SIGKILL) and the task is recorded `cancelled`; a queued or interrupted task is recorded
+    /// `cancelled` at once. Returns the task once its outcome is committed. Throws `TaskTransitionError`
+    /// for a task already finished.
+    func cancelOne(_ id: TaskID, reason: String) async throws -> TaskRecord {
         try await withCheckedThrowingContinuation { waiter in
             if case .terminated = inputSink.yield(.cancel(id, reason: reason, waiter)) {
                 waiter.resume(throwing: Self.stopping("task \(id) was not cancelled"))

@@ -71,7 +71,13 @@ public struct Daemon: Sendable {
             logger.notice("tasks cut off by the previous daemon are back in the queue",
                           metadata: ["tasks": "\(Self.list(recovery.requeued))", "count": "\(recovery.requeued.count)"])
         }
-        await registry.cleanUpAfterCrash(requeued: try await store.tasks(recovery.requeued), checkpoints: store, logger: logger)
+        if !recovery.cancelled.isEmpty {
+            logger.notice("tasks whose cancel was accepted before the previous daemon stopped are recorded cancelled",
+                          metadata: ["tasks": "\(Self.list(recovery.cancelled))", "count": "\(recovery.cancelled.count)"])
+        }
+        // A task cancelled here had its processes cut off with the daemon: they are ended like a requeued one's.
+        await registry.cleanUpAfterCrash(
+            requeued: try await store.tasks(recovery.requeued + recovery.cancelled), checkpoints: store, logger: logger)
         await ExecJob.prepareSubprocesses(logger: logger)
         if !recovery.interrupted.isEmpty {
             logger.warning("tasks cut off by the previous daemon must not run twice: coroq retry ID or coroq cancel ID",
@@ -163,12 +169,14 @@ public struct Daemon: Sendable {
             submit: submit,
             wait: WaitHandler(store: store, waiters: waiters, logger: logger),
             status: StatusHandler(store: store, startedAt: Date()),
-            control: TaskControlHandler(store: store, registry: registry, scheduler: scheduler),
+            control: TaskControlHandler(
+                store: store, registry: registry, scheduler: scheduler, children: ChildrenHandler(store: store, spawner: scheduler)),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
             schedules: schedules,
             futures: FutureHandler(store: store, scheduler: scheduler, maximumValueBytes: configuration.maximumTaskBytes),
+            children: ChildrenHandler(store: store, spawner: scheduler),
             registry: registry,
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)
         let server = ControlServer(

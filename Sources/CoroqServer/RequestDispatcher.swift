@@ -22,6 +22,7 @@ struct RequestDispatcher: Sendable {
     let steps: StepHandler
     let schedules: ScheduleHandler
     let futures: FutureHandler
+    let children: ChildrenHandler
     /// The jobs (`hello` names them, `jobs` describes them); config jobs change with a reload.
     let registry: JobRegistry
     let maximumFrameLength: Int
@@ -124,6 +125,7 @@ struct RequestDispatcher: Sendable {
             let params = try Self.params(FutureCreateParams.self, from: request, required: false) ?? FutureCreateParams()
             return Self.response(request.id, try await futures.create(params))
         case .futureResolve: return try await answer(request) { (params: FutureResolveParams) throws(RPCError) in try await futures.resolve(params) }
+        case .spawn: return try await answer(request) { (params: SpawnParams) throws(RPCError) in try await children.spawn(params) }
         }
     }
 

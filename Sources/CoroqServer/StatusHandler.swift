@@ -44,7 +44,12 @@ struct StatusHandler: Sendable {
         while start < ids.count {
             let chunk = Array(ids[start..<min(start + 16, ids.count)])
             // `tasks(_:)` answers in id order; the page is newest first. A task deleted meanwhile is left out.
-            tasks += try await store.tasks(chunk).sorted { $0.id > $1.id }.map(TaskInfo.init(summarizing:))
+            let childIDs = try await store.childIDs(of: chunk)
+            tasks += try await store.tasks(chunk).sorted { $0.id > $1.id }.map { record in
+                var task = TaskInfo(summarizing: record)
+                task.children = childIDs[record.id]?.map(\.rawValue)
+                return task
+            }
             start += 16
         }
         return tasks
@@ -58,6 +63,12 @@ struct StatusHandler: Sendable {
             throw RPCError(storeFailure: error)
         }
         guard let record else { throw RPCError(.taskNotFound, "no task with id \(params.id)") }
-        return TaskInfo(record)
+        var task = TaskInfo(record)
+        do {
+            task.children = try await store.childIDs(of: [record.id])[record.id]?.map(\.rawValue)
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+        return task
     }
 }

@@ -8,24 +8,28 @@ struct TaskControlHandler: Sendable {
     let store: any TaskStore
     let registry: JobRegistry
     let scheduler: Scheduler
+    let children: ChildrenHandler
 
     func show(_ params: TaskParams) async throws(RPCError) -> TaskDetail {
         let id = TaskID(params.id)
         do {
             guard let record = try await store.task(id) else { throw RPCError(.taskNotFound, "no task with id \(id)") }
             let after = record.state == .blocked ? try await store.dependencies(of: id).map(\.rawValue) : []
+            let tree = try await children.tree(of: id)
+            var task = TaskInfo(record)
+            task.children = tree.isEmpty ? nil : tree.map(\.id)
             return TaskDetail(
-                task: TaskInfo(record),
+                task: task,
                 attempts: try await store.attempts(of: id).map(AttemptInfo.init),
                 callbacks: try await store.callbackRuns(of: id).map(CallbackRunInfo.init),
-                steps: try await store.steps(of: id).map(StepInfo.init),
-                after: after.isEmpty ? nil : after)
+                steps: try await store.steps(of: id).map(StepInfo.init), after: after.isEmpty ? nil : after, tree: tree.isEmpty ? nil : tree)
         } catch {
             throw RPCError(storeFailure: error)
         }
     }
 
-    /// Returns once the cancelled outcome is recorded (a running `exec` is killed first).
+    /// Returns once the cancelled outcome is recorded (a running `exec` is killed first), for the task and
+    /// each of its unfinished descendants.
     func cancel(_ params: CancelParams) async throws(RPCError) -> TaskInfo {
         let reason = params.reason.flatMap { $0.isEmpty ? nil : $0 } ?? "cancelled by request"
         do {

@@ -9,7 +9,8 @@ extension TaskInfo {
             attempts: record.attempts, createdAt: record.createdAt.timeIntervalSince1970,
             startedAt: record.startedAt?.timeIntervalSince1970,
             finishedAt: record.finishedAt?.timeIntervalSince1970, result: record.result,
-            error: record.error.map(TaskErrorInfo.init), onDone: record.onDone, repeatable: record.repeatable)
+            error: record.error.map(TaskErrorInfo.init), onDone: record.onDone, repeatable: record.repeatable,
+            parent: record.parentID?.rawValue)
     }
 }
 

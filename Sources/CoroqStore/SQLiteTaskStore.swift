@@ -270,7 +270,7 @@ public struct SQLiteTaskStore: TaskStore {
         try await writer.write { db in
             try db.execute(sql: "INSERT INTO boots (started_at) VALUES (?)", arguments: [now.timeIntervalSince1970])
             let boot = db.lastInsertedRowID
-            var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [])
+            var recovery = BootRecovery(boot: boot, requeued: [], interrupted: [], cancelled: try Self.honourCancelRequests(at: now, in: db))
             for row in try Row.fetchAll(db, sql: "SELECT id, repeatable FROM tasks WHERE state = \(StoredTransition.requeue.from) ORDER BY id") {
                 let id = TaskID(row["id"] as Int64)
                 if row["repeatable"] as Bool { recovery.requeued.append(id) } else { recovery.interrupted.append(id) }

@@ -171,6 +171,18 @@ enum Schema {
                 CREATE INDEX schedule_firings_by_task ON schedule_firings (task_id);
                 """)
         }
+        // Children (`JobContext.spawn`, `coroq spawn`) and durable cancel requests. A child's key is unique
+        // per parent, so a re-run parent gets its children back; the partial indexes cost nothing for
+        // tasks without a parent or a cancel request. No foreign key: a child may outlive a cleaned parent.
+        migrator.registerMigration("v7-children") { db in
+            try db.execute(sql: """
+                ALTER TABLE tasks ADD COLUMN parent_id INTEGER;
+                ALTER TABLE tasks ADD COLUMN spawn_key TEXT;
+                ALTER TABLE tasks ADD COLUMN cancel_reason TEXT;
+                CREATE UNIQUE INDEX tasks_children ON tasks (parent_id, spawn_key) WHERE parent_id IS NOT NULL;
+                CREATE INDEX tasks_cancel_requested ON tasks (id) WHERE cancel_reason IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

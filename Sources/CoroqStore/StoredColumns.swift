@@ -5,7 +5,7 @@ import GRDB
 /// another. Rows are read by position, not by name: a name lookup per column was a measurable part of
 /// every claim and finish.
 enum TaskColumn: Int, CaseIterable {
-    case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt
+    case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt, parentID
 
     /// The column's name in SQL.
     var name: String {
@@ -22,6 +22,7 @@ enum TaskColumn: Int, CaseIterable {
         case .createdAt: "created_at"
         case .startedAt: "started_at"
         case .finishedAt: "finished_at"
+        case .parentID: "parent_id"
         }
     }
 
@@ -42,6 +43,14 @@ extension Row {
     subscript<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ column: TaskColumn) -> Value {
         self[column.rawValue]
     }
+}
+
+/// The `tasks` columns of children and cancels that a `TaskRecord` does not carry.
+enum TreeColumn: String, CaseIterable {
+    /// A child's key among its parent's spawns (`SpawnKey`), unique per parent.
+    case spawnKey = "spawn_key"
+    /// Set when a cancel of the task was accepted (`requestCancel`): the reason its outcome will carry.
+    case cancelReason = "cancel_reason"
 }
 
 /// A set-based write's rows, passed as one JSON array of arrays and read back in SQL with `json_each`

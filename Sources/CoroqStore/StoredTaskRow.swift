@@ -27,7 +27,8 @@ extension TaskRecord {
             repeatable: row.repeatable,
             createdAt: Date(timeIntervalSince1970: row.createdAt),
             startedAt: row.startedAt.map(Date.init(timeIntervalSince1970:)),
-            finishedAt: row.finishedAt.map(Date.init(timeIntervalSince1970:)))
+            finishedAt: row.finishedAt.map(Date.init(timeIntervalSince1970:)),
+            parentID: row.parentID.map { TaskID($0) })
     }
 }
 
@@ -45,6 +46,7 @@ struct StoredTaskRow: Sendable {
     var createdAt: Double
     var startedAt: Double?
     var finishedAt: Double?
+    var parentID: Int64?
 
     /// A row selected as `TaskColumn.selection`.
     init(row: Row) {
@@ -60,5 +62,6 @@ struct StoredTaskRow: Sendable {
         createdAt = row[TaskColumn.createdAt]
         startedAt = row[TaskColumn.startedAt]
         finishedAt = row[TaskColumn.finishedAt]
+        parentID = row[TaskColumn.parentID]
     }
 }

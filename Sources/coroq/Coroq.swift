@@ -23,7 +23,7 @@ struct Coroq: AsyncParsableCommand {
         subcommands: [
             SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self, ShowCommand.self,
             CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, LogsCommand.self, JobsCommand.self,
-            StepCommand.self, FutureCommand.self, ScheduleCommand.self, VersionCommand.self,
+            StepCommand.self, SpawnCommand.self, FutureCommand.self, ScheduleCommand.self, VersionCommand.self,
         ])
 }
 

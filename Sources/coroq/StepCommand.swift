@@ -41,8 +41,8 @@ struct StepCommand: AsyncParsableCommand {
     static func currentTask() throws(ValidationError) -> (id: Int64, attempt: Int?) {
         guard let variable = getenv("COROQ_TASK_ID") else {
             throw ValidationError("""
-                coroq step runs inside a coroq exec task (COROQ_TASK_ID is not set); \
-                submit the script with `coroq submit exec -- sh SCRIPT`, or run the command itself
+                this command runs inside a coroq exec task (COROQ_TASK_ID is not set); \
+                submit the script with `coroq submit exec -- sh SCRIPT`
                 """)
         }
         guard let id = Int64(String(cString: variable)) else {

@@ -236,7 +236,7 @@ struct Submission {
     }
 
     /// The job's arguments from `--args` or from the positional sugar of the built-in jobs.
-    private func arguments(_ job: String) throws -> JSONValue {
+    func arguments(_ job: String) throws -> JSONValue {
         if let argumentsJSON {
             guard jobArguments.isEmpty else {
                 throw ValidationError("give the job's arguments either as words or with --args, not both")

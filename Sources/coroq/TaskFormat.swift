@@ -32,6 +32,7 @@ enum TaskFormat {
         if let result = task.result { lines.append("result   \(result.jsonText)") }
         if let error = task.error { lines.append("error    \(error.code): \(error.message)") }
         if let onDone = task.onDone { lines.append("on-done  \(onDone)") }
+        if let parent = task.parent { lines.append("parent   \(parent)") }
         if let after = detail.after, !after.isEmpty {
             lines.append("after    \(after.map(String.init).joined(separator: " "))  (still waiting for them)")
         }
@@ -45,6 +46,10 @@ enum TaskFormat {
             lines.append("steps")
             lines.append(contentsOf: stepLines(steps))
         }
+        if let tree = detail.tree, !tree.isEmpty {
+            lines.append("children")
+            lines.append(contentsOf: treeLines(tree, depth: 1))
+        }
         if !detail.callbacks.isEmpty {
             lines.append("on-done runs")
             for run in detail.callbacks {
@@ -52,6 +57,16 @@ enum TaskFormat {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A task's children, one per line, each indented under its parent: id, job, state, and why it did not
+    /// succeed.
+    static func treeLines(_ nodes: [TaskTreeNode], depth: Int) -> [String] {
+        nodes.flatMap { node in
+            let error = node.error.map { "  \($0.message)" } ?? ""
+            let line = String(repeating: "  ", count: depth) + "\(node.id)  \(node.job)  \(Terminal.state(node.state))\(error)"
+            return [line] + treeLines(node.children ?? [], depth: depth + 1)
+        }
     }
 
     /// A task's completed steps, aligned: name, when it finished, how long it took, which attempt, and its
@@ -106,11 +121,14 @@ enum TaskFormat {
     }
 
     static func table(_ tasks: [TaskInfo], now: Date) -> String {
-        let header = ["ID", "JOB", "STATE", "ATTEMPTS", "TIME", "RESULT"].map { Terminal.paint($0, .bold) }
+        // A PARENT column only when a listed task has a parent: most lists have none.
+        let parents = tasks.contains { $0.parent != nil }
+        let header = ["ID", "JOB", "STATE", "ATTEMPTS", "TIME"] + (parents ? ["PARENT"] : []) + ["RESULT"]
         let rows = tasks.map { task in
-            ["\(task.id)", task.job, Terminal.state(task.state), "\(task.attempts)", time(task, now: now), resultSummary(task)]
+            ["\(task.id)", task.job, Terminal.state(task.state), "\(task.attempts)", time(task, now: now)]
+                + (parents ? [task.parent.map { "\($0)" } ?? "-"] : []) + [resultSummary(task)]
         }
-        return align([header] + rows)
+        return align([header.map { Terminal.paint($0, .bold) }] + rows)
     }
 
     /// "waiting 3s", "running 2m", "took 0.40s, 3m ago".

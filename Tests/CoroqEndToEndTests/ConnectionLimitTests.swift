@@ -86,14 +86,15 @@ struct ConnectionLimitTests {
     /// A connection with nothing in progress is closed after the idle timeout; one with a `wait` is not.
     @Test func idleConnectionsAreClosedButNotAWaitInProgress() async throws {
         try await withDaemon(directory, arguments: ["--idle-timeout", "1s"]) { daemon in
+            // The task first, then the wait sent with its hello in one write: on a loaded machine a CLI call
+            // in between took longer than the idle timeout, and the idle waiting connection was closed.
+            #expect(try await daemon.coroq("submit", "sleep", "3").stdout == "1\n")
             let idle = try RawConnection(path: directory.socket)
             idle.send(hello)
             _ = try await idle.receive()
             let waiting = try RawConnection(path: directory.socket)
-            waiting.send(hello)
+            waiting.send(hello + #"{"jsonrpc":"2.0","id":1,"method":"wait","params":{"ids":[1]}}"# + "\n")
             _ = try await waiting.receive()
-            #expect(try await daemon.coroq("submit", "sleep", "3").stdout == "1\n")
-            waiting.send(#"{"jsonrpc":"2.0","id":1,"method":"wait","params":{"ids":[1]}}"# + "\n")
             // The idle one is closed within a few seconds: its read ends (a read that timed out, after
             // 10 s, would end too, hence the clock).
             let start = ContinuousClock.now

@@ -1,4 +1,5 @@
 import CoroqClient
+import CoroqCore
 import CoroqJSON
 import CoroqProtocol
 import CoroqServer
@@ -7,11 +8,14 @@ import Logging
 import Testing
 
 /// Runs a `Daemon` in this process on a temporary socket for the duration of `body`.
-func withInProcessDaemon(_ body: (String) async throws -> Void) async throws {
+/// `register` adds jobs of the test's own to the built-in ones.
+func withInProcessDaemon(register: (inout JobRegistry) -> Void = { _ in }, _ body: (String) async throws -> Void) async throws {
     let directory = "/tmp/coroq-srv-\(UUID().uuidString.prefix(8))"
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let configuration = DaemonConfiguration(socketPath: "\(directory)/s.sock", databasePath: "\(directory)/db/coroq.db")
-    let daemon = Daemon(configuration: configuration, logger: Logger(label: "test"))
+    var configured = Daemon(configuration: configuration, logger: Logger(label: "test"))
+    register(&configured.registry)
+    let daemon = configured
     let (ready, readySink) = AsyncStream.makeStream(of: Void.self)
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {

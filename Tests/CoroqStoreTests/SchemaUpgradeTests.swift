@@ -11,7 +11,7 @@ import Testing
 
     @Test func theMigrationsAreTheShippedOnesInOrder() {
         // Append only: a shipped migration is never renamed, reordered or removed.
-        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts", "v4-steps", "v5-dependencies", "v6-schedules"])
+        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts", "v4-steps", "v5-dependencies", "v6-schedules", "v7-children"])
     }
 
     /// A database as coroq 0.1 (schema v1) left it, with a task succeeded, one running at a crash, one
@@ -84,5 +84,24 @@ import Testing
         ], at: Date())
         #expect(dependents.map(\.state) == [.queued, .blocked])
         #expect(try await store.countsByState() == [.succeeded: 1, .queued: 2, .blocked: 1])
+    }
+
+    /// A database from before children (v4): its tasks have no parent, and a running one can spawn.
+    @Test func fromV4ToChildren() async throws {
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrate(queue, upTo: "v4-steps")
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO tasks (job, arguments, state, attempts, created_at, started_at)
+                VALUES ('exec', '{"argv":["true"]}', 'running', 1, 200, 201);
+                """)
+        }
+        try queue.close()
+
+        let store = try SQLiteTaskStore.open(path: path)
+        #expect(try await store.task(TaskID(1))?.parentID == nil)
+        let spawned = try await store.spawn(NewTask(job: "noop"), parent: TaskID(1), key: "#1", at: Date())
+        #expect(spawned.created && spawned.child.id == TaskID(2))
+        #expect(try await store.children(of: TaskID(1)).map(\.id) == [TaskID(2)])
     }
 }

@@ -8,4 +8,5 @@ await CoroqDaemonMain.main { jobs in
     jobs.register(SendInvoice())
     jobs.register(ThreeSteps())
     jobs.register(ShipWhenApproved())
+    jobs.register(InvoiceRun())
 }

@@ -64,6 +64,22 @@ import Testing
         }
     }
 
+    /// Children need a daemon (scripts/test-example runs `invoice-run` under greetd): outside one, the
+    /// spawn is refused with a typed error, and nothing else happens.
+    @Test func anInvoiceRunOutsideADaemonCannotSpawn() async throws {
+        await #expect {
+            try await InvoiceRun().run(.init(customers: ["acme"], cents: 500), context: context(task: 9))
+        } throws: { error in
+            (error as? TaskError)?.code == "no_daemon"
+        }
+    }
+
+    @Test func anInvoiceRunNamesEachCustomerOnce() {
+        #expect(throws: InvalidArguments("each customer once: a child is named after its customer")) {
+            try InvoiceRun().validate(.init(customers: ["acme", "acme"], cents: 500))
+        }
+    }
+
     @Test func theRegistryDescribesTheJobsForCoroqJobs() {
         var registry = JobRegistry()
         registry.register(SendInvoice())
