@@ -45,11 +45,11 @@ struct SystemdHardeningTests {
         let result = try await Subprocess.run(
             .name("systemd-analyze"), arguments: ["security", "--offline=true", unit],
             workingDirectory: FilePath(folder), output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
-        let output = result.standardOutput ?? ""
+        let output = result.standardOutput
         guard let line = output.split(separator: "\n").last(where: { $0.contains("Overall exposure level") }),
               let figure = line.split(separator: ":").last?.split(separator: " ").first,
               let score = Double(figure) else {
-            Issue.record("no exposure level in: \(output) \(result.standardError ?? "")")
+            Issue.record("no exposure level in: \(output) \(result.standardError)")
             return .infinity
         }
         return score

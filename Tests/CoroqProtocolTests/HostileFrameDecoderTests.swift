@@ -17,6 +17,7 @@ import Testing
         var frames = HostileFrames(maximumFrameLength: Self.limit, scratchDirectory: "/nonexistent")
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(RPCRequestDecoder(maximumFrameLength: Self.limit)))
         defer { _ = try? channel.finish() }
+        try channel.connect(to: SocketAddress(unixDomainSocketPath: "/coroq-fuzz.sock")).wait()
         for round in 0 ..< 600 {
             let write = frames.write(mostFrames: 8, using: &random)
             var bytes = Array(write.map(\.bytes).joined(separator: [UInt8(ascii: "\n")]))
