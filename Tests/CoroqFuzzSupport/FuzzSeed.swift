@@ -20,6 +20,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return SeededGenerator(seed: seed)
     }
 
+    /// How many rounds a fuzz test runs: `COROQ_FUZZ_ROUNDS` when set (a longer hunt), else `standard`.
+    public static func rounds(standard: Int) -> Int {
+        ProcessInfo.processInfo.environment["COROQ_FUZZ_ROUNDS"].flatMap { Int($0) } ?? standard
+    }
+
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state

@@ -18,7 +18,7 @@ import Testing
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(RPCRequestDecoder(maximumFrameLength: Self.limit)))
         defer { _ = try? channel.finish() }
         try channel.connect(to: SocketAddress(unixDomainSocketPath: "/coroq-fuzz.sock")).wait()
-        for round in 0 ..< 600 {
+        for round in 0 ..< SeededGenerator.rounds(standard: 1000) {
             let write = frames.write(mostFrames: 8, using: &random)
             var bytes = Array(write.map(\.bytes).joined(separator: [UInt8(ascii: "\n")]))
             bytes.append(UInt8(ascii: "\n"))
