@@ -63,9 +63,17 @@ public struct HostileFrames: Sendable {
         return HostileFrame(kind: kind, bytes: bytes(of: kind, using: &random))
     }
 
-    /// 1 to `most` frames for one write, joined by newlines, with the last newline.
+    /// 1 to `most` frames for one write (joined by newlines, with the last newline), or once in 20 a burst
+    /// of 40 to 80 short broken ones (whose answers are short errors, so that a client that reads only
+    /// after writing does not stall against the daemon's backpressure).
     public mutating func write(mostFrames most: Int, using random: inout SeededGenerator) -> [HostileFrame] {
-        (0 ..< Int.random(in: 1 ... most, using: &random)).map { _ in frame(using: &random) }
+        guard Int.random(in: 0 ..< 20, using: &random) != 0 else {
+            return (0 ..< Int.random(in: 40 ... 80, using: &random)).map { _ in
+                let kind = Bool.random(using: &random) ? HostileFrame.Kind.randomBytes : .truncated
+                return HostileFrame(kind: kind, bytes: bytes(of: kind, using: &random))
+            }
+        }
+        return (0 ..< Int.random(in: 1 ... most, using: &random)).map { _ in frame(using: &random) }
     }
 
     private mutating func bytes(of kind: HostileFrame.Kind, using random: inout SeededGenerator) -> [UInt8] {
