@@ -68,6 +68,8 @@ install:
 	install -m 0755 -s $(INSTALL_BUILD)/coroqd $(INSTALL_BUILD)/coroq $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/
 	install -m 0644 README.md docs/PROTOCOL.md docs/ARCHITECTURE.md config/coroqd.toml $(DESTDIR)$(DOCDIR)/
+	# The stricter sandbox is an example, not applied: its first lines say how to apply it.
+	install -m 0644 contrib/systemd/coroqd.service.d/hardening.conf $(DESTDIR)$(DOCDIR)/hardening.conf
 	install -d $(DESTDIR)$(SYSCONFDIR)/coroq
 	# An existing config file is the administrator's: it is kept (the example stays in the doc folder).
 	[ -e $(DESTDIR)$(SYSCONFDIR)/coroq/coroqd.toml ] || install -m 0644 config/coroqd.toml $(DESTDIR)$(SYSCONFDIR)/coroq/coroqd.toml
@@ -88,6 +90,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/coroqd $(DESTDIR)$(BINDIR)/coroq
 	cd man && for page in *.1; do rm -f $(DESTDIR)$(MANDIR)/$$page; done
 	rm -f $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/PROTOCOL.md $(DESTDIR)$(DOCDIR)/ARCHITECTURE.md $(DESTDIR)$(DOCDIR)/coroqd.toml
+	rm -f $(DESTDIR)$(DOCDIR)/hardening.conf
 	-rmdir $(DESTDIR)$(DOCDIR)
 	# The config file goes only if it is still the example (an edited one is the administrator's).
 	cmp -s config/coroqd.toml $(DESTDIR)$(SYSCONFDIR)/coroq/coroqd.toml && rm -f $(DESTDIR)$(SYSCONFDIR)/coroq/coroqd.toml || true

@@ -155,9 +155,15 @@ let package = Package(
             name: "CoroqStoreTests",
             dependencies: ["CoroqStore", "CoroqCore", "CoroqJSON", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The seeded generator of hostile request lines that the protocol and end-to-end fuzz tests share.
+        .target(name: "CoroqFuzzSupport", path: "Tests/CoroqFuzzSupport"),
         .testTarget(
             name: "CoroqProtocolTests",
-            dependencies: ["CoroqProtocol", "CoroqJSON", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "CoroqProtocol", "CoroqJSON", "CoroqFuzzSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "CoroqJobsTests",
@@ -179,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "CoroqEndToEndTests",
             dependencies: [
-                "coroqd", "coroq",
+                "coroqd", "coroq", "CoroqFuzzSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

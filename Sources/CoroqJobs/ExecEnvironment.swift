@@ -49,11 +49,25 @@ struct ExecEnvironment: Sendable {
         var variables = arguments.clearEnv == true ? [:] : base
         variables.merge(arguments.env ?? [:]) { _, task in task }
         variables.merge(taskVariables(context)) { _, coroq in coroq }
-        if let cliDirectory {
-            let path = variables["PATH"] ?? ""
-            if !path.split(separator: ":").contains(Substring(cliDirectory)) {
-                variables["PATH"] = path.isEmpty ? cliDirectory : path + ":" + cliDirectory
-            }
+        return withCLIOnPath(variables)
+    }
+
+    /// What a task's `--on-done` command gets: `base`, `COROQ_SOCKET`, then `callbackVariables` (the task's id,
+    /// state and result), with this daemon's `coroq` on PATH as for a task. Not the task's `--env`: the
+    /// callback is the submitter's command about the task, not one of the task's processes.
+    func variables(forCallback callbackVariables: [String: String]) -> [String: String] {
+        var variables = base
+        if let controlSocket { variables["COROQ_SOCKET"] = controlSocket }
+        variables.merge(callbackVariables) { _, coroq in coroq }
+        return withCLIOnPath(variables)
+    }
+
+    private func withCLIOnPath(_ variables: [String: String]) -> [String: String] {
+        guard let cliDirectory else { return variables }
+        var variables = variables
+        let path = variables["PATH"] ?? ""
+        if !path.split(separator: ":").contains(Substring(cliDirectory)) {
+            variables["PATH"] = path.isEmpty ? cliDirectory : path + ":" + cliDirectory
         }
         return variables
     }

@@ -16,7 +16,7 @@ import Glibc
 /// is `ExecEnvironment`'s: a few of the daemon's variables, the task's own, and `COROQ_TASK_ID` and
 /// `COROQ_ATTEMPT`, and `COROQ_SOCKET` (the daemon's socket, for `coroq step` in a script). When the command exits, whatever it left running in its process group is ended
 /// (`LeftoverProcesses`) unless the task says `keep_children`. Output the log file could not take (a full
-/// disk) is counted in the result (`output_lost_bytes`) and logged.
+/// disk) is counted in the result (`output_lost_bytes`) and logged once per episode of a full disk.
 public struct ExecJob: JobDefinition {
     public struct Arguments: Codable, Sendable {
         /// The command and its arguments; the first is looked up in PATH unless it contains a `/`.
@@ -73,6 +73,8 @@ public struct ExecJob: JobDefinition {
     let terminationGrace: Duration
     let outputHub: OutputHub?
     let environment: ExecEnvironment
+    /// Shared by every run: output lost to a full disk is logged once per episode.
+    let losses = OutputLossEpisodes()
 
     /// `passingEnvironment`: names of the daemon's variables passed on to every command besides
     /// `ExecEnvironment.passedOn` (the `exec_pass_env` setting).
@@ -102,7 +104,8 @@ public struct ExecJob: JobDefinition {
         let log: TaskOutputLog
         do {
             log = try await TaskOutputLog.open(
-                path: "\(logDirectory)/\(context.taskID).log", tailCapacity: tailBytes, task: context.taskID, hub: outputHub)
+                path: "\(logDirectory)/\(context.taskID).log", tailCapacity: tailBytes, task: context.taskID, hub: outputHub,
+                losses: losses, logger: context.logger)
         } catch {
             throw Self.startFailure(error, command: command)
         }
@@ -127,7 +130,8 @@ public struct ExecJob: JobDefinition {
         }
         let output = await Output(status: status, log: log)
         if let lost = output.outputLostBytes {
-            context.logger.warning("output lost: the log file could not take all of it", metadata: [
+            // At debug: the daemon's log tells the episode once (`OutputLossEpisodes`), the result each task.
+            context.logger.debug("output lost: the log file could not take all of it", metadata: [
                 "bytes": "\(lost)", "reason": "\(output.outputLostError ?? "")", "log": "\(output.log)",
             ])
         }

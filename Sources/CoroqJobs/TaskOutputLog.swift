@@ -1,5 +1,6 @@
 import CoroqCore
 import Foundation
+import Logging
 import NIOPosix
 import SystemPackage
 #if canImport(Glibc)
@@ -14,7 +15,7 @@ import Glibc
 /// Chunks are written one write at a time, in the order they arrived; an `append` returns once its chunk is
 /// written, so a child that writes faster than the disk is slowed through its pipe instead of filling memory.
 /// What cannot be written (a full disk) is counted, not fatal: `lostBytes` and `lossReason` go into the
-/// task's result.
+/// task's result, and `losses` tells the daemon's log once per episode.
 ///
 /// Each stream is written a whole line at a time (up to its last newline or carriage return), so that
 /// stdout and stderr arriving together never cut into each other's lines; a stream's unfinished line waits
@@ -27,6 +28,8 @@ actor TaskOutputLog {
     private let task: TaskID
     private let hub: OutputHub?
     private let threadPool: NIOThreadPool
+    private let losses: OutputLossEpisodes?
+    private let logger: Logger
     /// Where the next chunk goes in the file.
     private var offset: Int64
     private(set) var stdoutTail: OutputTail
@@ -45,7 +48,8 @@ actor TaskOutputLog {
     /// Opens (creating it and its directory, 0600) the log at `path`; output is appended after what the
     /// file already holds (an earlier attempt's).
     static func open(
-        path: String, tailCapacity: Int, task: TaskID, hub: OutputHub?, threadPool: NIOThreadPool = .singleton
+        path: String, tailCapacity: Int, task: TaskID, hub: OutputHub?, threadPool: NIOThreadPool = .singleton,
+        losses: OutputLossEpisodes? = nil, logger: Logger = Logger(label: "coroq.exec")
     ) async throws -> TaskOutputLog {
         let (file, end) = try await threadPool.runIfActive {
             // mkdir(2) rather than FileManager, whose errors do not keep the errno (EMFILE became "You
@@ -72,14 +76,16 @@ actor TaskOutputLog {
             }
         }
         return TaskOutputLog(path: path, file: file, end: end, tailCapacity: tailCapacity, task: task, hub: hub,
-                             threadPool: threadPool)
+                             threadPool: threadPool, losses: losses, logger: logger)
     }
 
     private init(
         path: String, file: FileDescriptor, end: Int64, tailCapacity: Int, task: TaskID, hub: OutputHub?,
-        threadPool: NIOThreadPool
+        threadPool: NIOThreadPool, losses: OutputLossEpisodes?, logger: Logger
     ) {
         self.path = path
+        self.losses = losses
+        self.logger = logger
         self.file = file
         offset = end
         self.task = task
@@ -144,7 +150,11 @@ actor TaskOutputLog {
         let (written, failure) = outcome
         if written < bytes.count {
             lostBytes += bytes.count - written
-            if lossReason == nil { lossReason = failure.map { "\($0) (errno \($0.rawValue))" } ?? "coroqd was stopping" }
+            let reason = failure.map { "\($0) (errno \($0.rawValue))" } ?? "coroqd was stopping"
+            if lossReason == nil { lossReason = reason }
+            if failure != nil { losses?.lost(bytes.count - written, of: task, reason: reason, path: path, logger: logger) }
+        } else {
+            losses?.wrote(logger: logger)
         }
         guard written > 0 else { return }
         hub?.publish(task, offset: start, bytes: written == bytes.count ? bytes : Array(bytes[..<written]))

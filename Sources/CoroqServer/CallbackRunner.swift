@@ -1,5 +1,6 @@
 import CoroqCore
 import CoroqJSON
+import CoroqJobs
 import Foundation
 import Logging
 import NIOPosix
@@ -10,8 +11,9 @@ import SystemPackage
 
 /// Runs tasks' `--on-done` shell commands after their futures complete.
 ///
-/// The command runs as `/bin/sh -c COMMAND` with `COROQ_TASK_ID`, `COROQ_TASK_STATE` and `COROQ_TASK_RESULT`
-/// (the result JSON, or the error JSON when the task failed or was cancelled) in its environment; its
+/// The command runs as `/bin/sh -c COMMAND` in the explicit environment an `exec` task gets (not the daemon's
+/// own: `CallbackEnvironment`) with `COROQ_TASK_ID`, `COROQ_TASK_STATE` and `COROQ_TASK_RESULT` (the result
+/// JSON, or the error JSON when the task failed or was cancelled); its
 /// output goes to `<logDirectory>/<id>.on-done.log`. At most `maximumRunning` run at once, each for at most
 /// `timeout`; then its whole process group is signalled. The store marks the callback pending in the same
 /// transaction as the outcome, so one that had not run when the daemon stopped runs after the restart.
@@ -21,15 +23,17 @@ final class CallbackRunner: Service {
     private let logger: Logger
     private let maximumRunning: Int
     private let timeout: Duration
+    private let environment: CallbackEnvironment
     private let queue: AsyncStream<TaskRecord>
     private let queueSink: AsyncStream<TaskRecord>.Continuation
     private let stopping = Atomic<Bool>(false)
 
     init(
-        store: any TaskStore, logDirectory: String, logger: Logger, maximumRunning: Int = 32,
-        timeout: Duration = .seconds(300)
+        store: any TaskStore, logDirectory: String, logger: Logger, environment: CallbackEnvironment,
+        maximumRunning: Int = 32, timeout: Duration = .seconds(300)
     ) {
         self.store = store
+        self.environment = environment
         self.logDirectory = logDirectory
         self.logger = logger
         self.maximumRunning = maximumRunning
@@ -115,11 +119,10 @@ final class CallbackRunner: Service {
             options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
             return options
         }()
-        let environment = Environment.inherit.updating([
-            "COROQ_TASK_ID": "\(record.id)",
-            "COROQ_TASK_STATE": record.state.rawValue,
-            "COROQ_TASK_RESULT": payload.jsonText,
-        ])
+        let variables = self.environment.variables(task: "\(record.id)", state: record.state.rawValue, result: payload.jsonText)
+        let environment = Environment.custom(Dictionary(uniqueKeysWithValues: variables.compactMap { name, value in
+            Environment.Key(rawValue: name).map { ($0, value) }
+        }))
         let timeout = self.timeout
         return try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask {

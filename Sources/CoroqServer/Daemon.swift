@@ -141,7 +141,9 @@ public struct Daemon: Sendable {
     ) async throws -> [any Service] {
         let waiters = WaiterRegistry()
         let idle = IdleMemoryService(store: store, logger: logger)  // memory back to the system once idle
-        let callbacks = CallbackRunner(store: store, logDirectory: configuration.logDirectory, logger: logger)
+        let callbacks = CallbackRunner(
+            store: store, logDirectory: configuration.logDirectory, logger: logger,
+            environment: CallbackEnvironment(alsoPassing: configuration.execPassEnv, controlSocket: configuration.socketPath))
         for record in try await store.pendingCallbacks() {
             callbacks.enqueue(record)
         }

@@ -22,7 +22,8 @@ struct SubmitCommand: AsyncParsableCommand {
               coroq submit noop --args '{"x": 1}'
               coroq submit sync source=/srv/www target=backup:/www
             --on-done runs a shell command when the task finishes, with COROQ_TASK_ID, COROQ_TASK_STATE and \
-            COROQ_TASK_RESULT (JSON: the result, or the error) in its environment.
+            COROQ_TASK_RESULT (JSON: the result, or the error) in its environment, beside what an exec task \
+            gets without --env (PATH, HOME, USER, LANG…, exec_pass_env, COROQ_SOCKET), not the daemon's own.
             --no-repeat: if the daemon dies while the task runs, it is not run again but becomes `interrupted` \
             until you `coroq retry` or `coroq cancel` it.
 

@@ -201,7 +201,7 @@ struct EndToEndTests {
     /// sleep is long enough that the kill lands inside it even on a loaded machine; the test then waits
     /// until the deadline recorded in the database has passed (the scenario: the daemon stays down past it).
     @Test func aSleepKeepsItsDeadlineAcrossACrash() async throws {
-        let seconds = 4.0
+        let seconds = 8.0  // 4 s was not enough under `make test`'s load (the kill came after the sleep ended)
         try await withDaemon(directory) { daemon in
             _ = try await daemon.coroq("submit", "sleep", "\(seconds)")
             _ = try await daemon.log.line(containing: "task=1", "started")

@@ -31,6 +31,31 @@ struct ExecEnvironmentEndToEndTests {
         }
     }
 
+    /// An `--on-done` command gets what an exec task gets, not the daemon's environment: the configured
+    /// variables, the socket and the daemon's `coroq` (it asks for the task's result), plus the task's own
+    /// three. The FIFO it writes to is the event the test awaits.
+    @Test func theOnDoneCommandSeesTheSameExplicitEnvironment() async throws {
+        let config = directory.file("coroqd.toml")
+        try "exec_pass_env = [\"COROQ_E2E_PASSED\"]\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let fifo = directory.file("done.fifo")
+        let output = directory.file("on-done.txt")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let daemonEnvironment = ["COROQ_E2E_SECRET": "hunter2", "COROQ_E2E_PASSED": "configured"]
+        try await withDaemon(directory, arguments: ["--config", config], environment: daemonEnvironment) { daemon in
+            let command = #"{ echo "secret=$COROQ_E2E_SECRET passed=$COROQ_E2E_PASSED id=$COROQ_TASK_ID state=$COROQ_TASK_STATE result=$COROQ_TASK_RESULT"; "#
+                + #"coroq result "$COROQ_TASK_ID"; } > "# + output + "; echo fired > " + fifo
+            let submitted = try await daemon.coroq("submit", "noop", "--args", #"{"x":1}"#, "--on-done", command)
+            #expect(submitted.stdout == "1\n", "\(submitted.stderr)")
+            let signal = try await Subprocess.run(.path("/bin/cat"), arguments: [fifo], output: .string(limit: 64))
+            #expect(signal.standardOutput == "fired\n")
+            let seen = try String(contentsOfFile: output, encoding: .utf8)
+            let first = "secret= passed=configured id=1 state=succeeded result={\"x\":1}\n"
+            #expect(seen.hasPrefix(first), "\(seen)")
+            let printed = try? JSONSerialization.jsonObject(with: Data(seen.dropFirst(first.count).utf8)) as? [String: Int]
+            #expect(printed == ["x": 1], "coroq result in the callback: \(seen)")
+        }
+    }
+
     private func stdout(of id: Int, _ daemon: RunningDaemon) async throws -> String? {
         let result = try await daemon.coroq("result", "\(id)")
         let value = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]

@@ -23,13 +23,7 @@ final class RawConnection: @unchecked Sendable {  // used by one test at a time
     deinit { close(descriptor) }
 
     func send(_ text: String) {
-        let bytes = Array(text.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            let written = bytes[sent...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard written > 0 else { return }
-            sent += written
-        }
+        send(bytes: Array(text.utf8))
     }
 
     /// The next line, parsed as whatever JSON it holds (an array for a batch's answer).
@@ -51,6 +45,24 @@ final class RawConnection: @unchecked Sendable {  // used by one test at a time
             }
         }
         return try JSONSerialization.jsonObject(with: line) as! [String: Any]
+    }
+
+    /// The next line as it came, unparsed.
+    func receiveRaw() async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.receiveLine() })
+            }
+        }
+    }
+
+    func send(bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let written = bytes[sent...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard written > 0 else { return }
+            sent += written
+        }
     }
 
     private func receiveLine() throws -> Data {

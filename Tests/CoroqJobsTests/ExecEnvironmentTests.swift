@@ -35,6 +35,18 @@ struct ExecEnvironmentTests {
         #expect(already.variables(for: .init(argv: ["true"]), context: makeContext(1))["PATH"] == "/opt/bin:/usr/bin")
     }
 
+    @Test func anOnDoneCommandGetsTheSameFewVariablesAndItsTasksOwn() {
+        let environment = ExecEnvironment(daemon: daemon, alsoPassing: ["EXTRA"], controlSocket: "/run/c.sock", cliDirectory: "/srv/bin")
+        let variables = environment.variables(forCallback: ["COROQ_TASK_ID": "7", "COROQ_TASK_STATE": "failed", "HOME": "forged"])
+        #expect(variables == [
+            "PATH": "/opt/bin:/usr/bin:/srv/bin", "HOME": "forged", "LANG": "C.UTF-8", "EXTRA": "x",
+            "COROQ_SOCKET": "/run/c.sock", "COROQ_TASK_ID": "7", "COROQ_TASK_STATE": "failed",
+        ])
+        let callback = CallbackEnvironment(daemon: daemon, controlSocket: nil).variables(task: "3", state: "succeeded", result: "{}")
+        #expect(callback["API_TOKEN"] == nil && callback["COROQ_SOCKET"] == nil)
+        #expect(callback["COROQ_TASK_ID"] == "3" && callback["COROQ_TASK_STATE"] == "succeeded" && callback["COROQ_TASK_RESULT"] == "{}")
+    }
+
     @Test func aDaemonWithoutPathStillFindsCommands() {
         #expect(ExecEnvironment(daemon: [:]).base == ["PATH": ExecEnvironment.fallbackPath])
     }
