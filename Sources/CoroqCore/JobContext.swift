@@ -24,11 +24,21 @@ public struct JobContext: Sendable {
     let parking: (any AttemptParking)?
     /// Other tasks' outcomes (nil outside a daemon: awaiting another task is refused).
     let tasks: (any TaskWatching)?
+    /// Values sent to this task (nil outside a daemon: `receive` is refused).
+    let messages: (any TaskMessages)?
+    /// The scheduler's clock: durable sleeps and receive timeouts wait on it.
+    public let clock: any WallClock
+    /// This attempt's durable sleeps and receives, numbered in the order the job makes them, so that a
+    /// re-run finds what the same sleep or receive stored before.
+    let sequence = RunSequence()
 
     public init(
         taskID: TaskID, attempt: Int, firstStartedAt: Date = Date(), logger: Logger, checkpoints: any CheckpointStore,
-        parking: (any AttemptParking)? = nil, tasks: (any TaskWatching)? = nil
+        parking: (any AttemptParking)? = nil, tasks: (any TaskWatching)? = nil, messages: (any TaskMessages)? = nil,
+        clock: any WallClock = SystemClock()
     ) {
+        self.messages = messages
+        self.clock = clock
         self.taskID = taskID
         self.attempt = attempt
         self.firstStartedAt = firstStartedAt

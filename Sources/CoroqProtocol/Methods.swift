@@ -18,13 +18,17 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case stepGet = "step.get"
     /// Stores a shell step's outcome (`coroq step`).
     case stepRecord = "step.record"
+    /// Stores a value for a task to receive (`coroq send`).
+    case send
+    /// The next value sent to the calling script's task (`coroq receive`); waits for one.
+    case receive
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
     public var streams: Bool {
         switch self {
         case .wait, .logs: true
-        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord: false
+        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord, .send, .receive: false
         }
     }
 }

@@ -40,6 +40,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case taskNotFinished = -32013
     case wrongState = -32014
     case taskTooLarge = -32015
+    case taskFinished = -32016
     case storageFailure = -32020
     case shuttingDown = -32021
 
@@ -62,6 +63,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .taskNotFinished: "task_not_finished"
         case .wrongState: "wrong_state"
         case .taskTooLarge: "task_too_large"
+        case .taskFinished: "task_finished"
         case .storageFailure: "storage_failure"
         case .shuttingDown: "shutting_down"
         }

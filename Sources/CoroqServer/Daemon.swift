@@ -121,9 +121,10 @@ public struct Daemon: Sendable {
         for record in try await store.pendingCallbacks() {
             callbacks.enqueue(record)
         }
+        let messages = MessageBox(store: store, clock: SystemClock())
         let scheduler = Scheduler(
             store: store, registry: registry, configuration: configuration.scheduler, logger: logger,
-            tasks: RegistryTaskWatcher(store: store, waiters: waiters)
+            tasks: RegistryTaskWatcher(store: store, waiters: waiters), messages: messages
         ) { record in
             waiters.finished(record)
             callbacks.enqueue(record)
@@ -139,6 +140,8 @@ public struct Daemon: Sendable {
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
+            messages: MessageHandler(
+                box: messages, parking: scheduler, maximumBytes: configuration.maximumTaskBytes, logger: logger),
             jobNames: registry.names,
             jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)

@@ -20,6 +20,7 @@ struct RequestDispatcher: Sendable {
     let logs: LogsHandler
     let maintenance: MaintenanceHandler
     let steps: StepHandler
+    let messages: MessageHandler
     let jobNames: [String]
     /// `jobs`' answer, made once: the registry does not change while the daemon runs.
     let jobs: JobsResult
@@ -114,6 +115,8 @@ struct RequestDispatcher: Sendable {
         case .jobs: return Self.response(request.id, jobs)
         case .stepGet: return try await answer(request) { (params: StepParams) throws(RPCError) in try await steps.get(params) }
         case .stepRecord: return try await answer(request) { (params: StepRecordParams) throws(RPCError) in try await steps.record(params) }
+        case .send: return try await answer(request) { (params: SendParams) throws(RPCError) in try await messages.send(params) }
+        case .receive: return try await answer(request) { (params: ReceiveParams) throws(RPCError) in try await messages.receive(params) }
         }
     }
 

@@ -131,6 +131,23 @@ enum Schema {
                 );
                 """)
         }
+        // Values sent to tasks (`coroq send`), kept until received, in order per task. `taken_by` is the
+        // receive (its number within the task's run) that took the value: set in the transaction that hands
+        // it out, so a re-run's receive of the same number gets the same value, and no value goes twice.
+        migrator.registerMigration("v5-task-messages") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_messages (
+                    task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    sent_at REAL NOT NULL,
+                    taken_by INTEGER,
+                    taken_at REAL,
+                    PRIMARY KEY (task_id, sequence)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX task_messages_taken ON task_messages (task_id, taken_by) WHERE taken_by IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

@@ -66,6 +66,7 @@ extension ClientOptions {
         case .internalError: return " (a bug in coroqd: its log says more)"
         case .taskTooLarge: return " (pass the data another way: a file the job reads, named in its arguments)"
         case .tooManyConnections: return " (try again in a moment; the daemon's log says more)"
+        case .taskFinished: return " (nothing will receive it: send to a task that is queued or running)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }
     }
