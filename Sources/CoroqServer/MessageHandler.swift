@@ -38,7 +38,7 @@ struct MessageHandler: Sendable {
             return SendResult(task: params.task, sequence: sequence)
         case .taskFinished(let state):
             throw RPCError(.taskFinished,
-                "task \(task) is \(state.rawValue): nothing will receive the value, so it was not stored; send values to a queued or running task",
+                "task \(task) is \(state.rawValue): nothing will receive the value, so it was not stored",
                 data: ["state": .string(state.rawValue)])
         }
     }

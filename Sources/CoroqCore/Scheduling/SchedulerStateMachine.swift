@@ -58,6 +58,8 @@ public struct SchedulerStateMachine: Sendable {
     private var filling = false
     /// True from `.claim` until its `.claimed` or `.claimFailed`.
     private var claiming = false
+    /// The slots the claim in flight asked for: kept for it, no resume takes them meanwhile.
+    private var reserved = 0
     /// The time the timer is armed for, if it is.
     private var timer: Date?
 
@@ -93,10 +95,12 @@ public struct SchedulerStateMachine: Sendable {
             limit = max(1, newLimit)
         case .claimed(let attempts, let requested):
             claiming = false
+            reserved = 0
             queueMayHaveMore = attempts.count >= requested
             actions += admit(attempts, at: now)
         case .claimFailed:
             claiming = false
+            reserved = 0
             filling = false
             queueMayHaveMore = false
             actions.append(.wake(at: now.addingTimeInterval(Seconds.of(configuration.retryDelayAfterStoreError))))
@@ -180,7 +184,7 @@ public struct SchedulerStateMachine: Sendable {
     /// Gives free slots to parked attempts asking to go on, before any claim, up to the limit.
     private mutating func grantResumes() -> [SchedulerAction] {
         var granted: [TaskID] = []
-        while slots.count - parked < limit, let id = resumeQueue.popFirst() {
+        while slotsInUse + reserved < limit, let id = resumeQueue.popFirst() {
             guard slots[id] == .resuming else { continue }  // ended meanwhile (cancelled, cut off)
             slots[id] = .running
             parked -= 1
@@ -231,7 +235,8 @@ public struct SchedulerStateMachine: Sendable {
         guard filling || free >= threshold || slotsInUse == 0 else { return [] }
         filling = true
         claiming = true
-        return [.claim(limit: min(free, configuration.claimBatchSize))]
+        reserved = min(free, configuration.claimBatchSize)
+        return [.claim(limit: reserved)]
     }
 
     /// What a cancel reaches: the running attempt, the held one (recorded at once), or the stored task.
