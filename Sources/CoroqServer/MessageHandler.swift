@@ -53,6 +53,7 @@ struct MessageHandler: Sendable {
         let attempt = params.attempt ?? 0
         let number = received.next(task, attempt: attempt)
         let deadline = params.timeout.map { box.clock.now().addingTimeInterval($0) }
+        logger.debug("receive \(number) of task \(task) waits", metadata: ["timeout": "\(params.timeout.map { "\($0)" } ?? "none")"])
         let value: JSONValue?
         do {
             value = try await parkedReceive(task, number: number, until: deadline)
