@@ -26,6 +26,8 @@ public struct JobContext: Sendable {
     let tasks: (any TaskWatching)?
     /// Values sent to this task (nil outside a daemon: `receive` is refused).
     let messages: (any TaskMessages)?
+    /// Where `progress` reports go (nil outside a daemon: they are dropped).
+    let progressReporter: (any TaskProgressReporting)?
     /// The scheduler's clock: durable sleeps and receive timeouts wait on it.
     public let clock: any WallClock
     /// This attempt's durable sleeps and receives, numbered in the order the job makes them, so that a
@@ -35,9 +37,10 @@ public struct JobContext: Sendable {
     public init(
         taskID: TaskID, attempt: Int, firstStartedAt: Date = Date(), logger: Logger, checkpoints: any CheckpointStore,
         parking: (any AttemptParking)? = nil, tasks: (any TaskWatching)? = nil, messages: (any TaskMessages)? = nil,
-        clock: any WallClock = SystemClock()
+        progress: (any TaskProgressReporting)? = nil, clock: any WallClock = SystemClock()
     ) {
         self.messages = messages
+        self.progressReporter = progress
         self.clock = clock
         self.taskID = taskID
         self.attempt = attempt

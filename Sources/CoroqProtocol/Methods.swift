@@ -22,13 +22,15 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case send
     /// The next value sent to the calling script's task (`coroq receive`); waits for one.
     case receive
+    /// A running script's progress report (`coroq progress`).
+    case progress
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
     public var streams: Bool {
         switch self {
         case .wait, .logs: true
-        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord, .send, .receive: false
+        case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord, .send, .receive, .progress: false
         }
     }
 }
@@ -82,8 +84,11 @@ public struct WaitParams: Codable, Sendable {
     /// Which finished tasks are pushed as `task.finished`: every one (the default) or only those that did
     /// not succeed.
     public var report: WaitReport?
+    /// Push `task.progress` as awaited tasks report progress (a `coroq wait` on a terminal).
+    public var progress: Bool?
 
-    public init(ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil, report: WaitReport? = nil) {
+    public init(ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil, report: WaitReport? = nil, progress: Bool? = nil) {
+        self.progress = progress
         self.ids = ids
         self.all = all
         self.timeout = timeout

@@ -21,6 +21,8 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var argsTruncated: Int?
     /// The same for `result` (`coroq result ID` has it all).
     public var resultTruncated: Int?
+    /// The latest progress report of the task (`coroq progress`, `JobContext.progress`), if any.
+    public var progress: ProgressInfo?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
@@ -46,7 +48,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, job, args, state, attempts, result, error
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
-        case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated"
+        case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", progress
     }
 }
 

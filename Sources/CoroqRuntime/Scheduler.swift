@@ -43,6 +43,8 @@ public final class Scheduler: Service {
     let tasks: (any TaskWatching)?
     /// Values sent to tasks, for a job that receives them (`JobContext.receive`).
     let messages: (any TaskMessages)?
+    /// Where jobs' progress reports go (`JobContext.progress`).
+    let progress: (any TaskProgressReporting)?
     /// Outcomes waiting for their write (`record`).
     let outcomes = OutcomeQueue()
     /// Parked attempts waiting for a slot to go on (`unpark`).
@@ -56,11 +58,12 @@ public final class Scheduler: Service {
     public init(
         store: any TaskStore, registry: JobRegistry, configuration: Configuration = Configuration(),
         logger: Logger, clock: any WallClock = SystemClock(), tasks: (any TaskWatching)? = nil,
-        messages: (any TaskMessages)? = nil, onFinished: @escaping @Sendable (TaskRecord) async -> Void
+        messages: (any TaskMessages)? = nil, progress: (any TaskProgressReporting)? = nil, onFinished: @escaping @Sendable (TaskRecord) async -> Void
     ) {
         self.store = store
         self.tasks = tasks
         self.messages = messages
+        self.progress = progress
         self.registry = registry
         self.configuration = configuration
         self.logger = logger

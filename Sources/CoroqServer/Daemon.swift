@@ -122,10 +122,13 @@ public struct Daemon: Sendable {
             callbacks.enqueue(record)
         }
         let messages = MessageBox(store: store, clock: SystemClock())
+        let progressBoard = ProgressBoard()
+        let progress = ProgressHandler(board: progressBoard, store: store)
         let scheduler = Scheduler(
             store: store, registry: registry, configuration: configuration.scheduler, logger: logger,
-            tasks: RegistryTaskWatcher(store: store, waiters: waiters), messages: messages
+            tasks: RegistryTaskWatcher(store: store, waiters: waiters), messages: messages, progress: progressBoard
         ) { record in
+            progressBoard.finished(record.id)
             waiters.finished(record)
             callbacks.enqueue(record)
             idle.nudge()
@@ -134,14 +137,15 @@ public struct Daemon: Sendable {
         let dispatcher = RequestDispatcher(
             submit: SubmitHandler(
                 store: store, registry: registry, scheduler: scheduler, maximumTaskBytes: configuration.maximumTaskBytes),
-            wait: WaitHandler(store: store, waiters: waiters, logger: logger),
-            status: StatusHandler(store: store, startedAt: Date()),
-            control: TaskControlHandler(store: store, registry: registry, scheduler: scheduler),
+            wait: WaitHandler(store: store, waiters: waiters, progress: progressBoard, logger: logger),
+            status: StatusHandler(store: store, startedAt: Date(), progress: progress),
+            control: TaskControlHandler(store: store, registry: registry, scheduler: scheduler, progress: progress),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
             messages: MessageHandler(
                 box: messages, parking: scheduler, maximumBytes: configuration.maximumTaskBytes, logger: logger),
+            progress: progress,
             jobNames: registry.names,
             jobs: JobsResult(jobs: registry.descriptions.map(JobInfo.init)),
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)
@@ -150,7 +154,9 @@ public struct Daemon: Sendable {
             access: configuration.peerAccess, logger: logger)
         let retentionSetting = RetentionService.Setting(Seconds.of(configuration.retention))
         let retention = RetentionService(maintenance: maintenance, retention: retentionSetting, logger: logger)
-        var services: [any Service] = [idle, callbacks, retention, scheduler, server]
+        // Progress reports are written after the scheduler has drained (services stop in reverse order).
+        let progressWriter = ProgressService(board: progressBoard, store: store, logger: logger)
+        var services: [any Service] = [idle, callbacks, progressWriter, retention, scheduler, server]
         if let reload = configuration.reload {
             services.append(ConfigReloadService(
                 hangups: await UnixSignalsSequence(trapping: .sighup), reload: reload.read, running: reload.running, fromFlags: reload.fromFlags, scheduler: scheduler,

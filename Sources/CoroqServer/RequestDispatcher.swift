@@ -21,6 +21,7 @@ struct RequestDispatcher: Sendable {
     let maintenance: MaintenanceHandler
     let steps: StepHandler
     let messages: MessageHandler
+    let progress: ProgressHandler
     let jobNames: [String]
     /// `jobs`' answer, made once: the registry does not change while the daemon runs.
     let jobs: JobsResult
@@ -117,6 +118,7 @@ struct RequestDispatcher: Sendable {
         case .stepRecord: return try await answer(request) { (params: StepRecordParams) throws(RPCError) in try await steps.record(params) }
         case .send: return try await answer(request) { (params: SendParams) throws(RPCError) in try await messages.send(params) }
         case .receive: return try await answer(request) { (params: ReceiveParams) throws(RPCError) in try await messages.receive(params) }
+        case .progress: return try await answer(request) { (params: ProgressParams) throws(RPCError) in try await progress.report(params) }
         }
     }
 

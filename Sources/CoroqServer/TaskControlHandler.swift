@@ -8,13 +8,15 @@ struct TaskControlHandler: Sendable {
     let store: any TaskStore
     let registry: JobRegistry
     let scheduler: Scheduler
+    /// Adds the task's latest progress report to `show`.
+    let progress: ProgressHandler
 
     func show(_ params: TaskParams) async throws(RPCError) -> TaskDetail {
         let id = TaskID(params.id)
         do {
             guard let record = try await store.task(id) else { throw RPCError(.taskNotFound, "no task with id \(id)") }
             return TaskDetail(
-                task: TaskInfo(record),
+                task: await progress.adding(to: [TaskInfo(record)])[0],
                 attempts: try await store.attempts(of: id).map(AttemptInfo.init),
                 callbacks: try await store.callbackRuns(of: id).map(CallbackRunInfo.init),
                 steps: try await store.steps(of: id).map(StepInfo.init))

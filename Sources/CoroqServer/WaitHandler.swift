@@ -8,6 +8,8 @@ import Logging
 struct WaitHandler: Sendable {
     let store: any TaskStore
     let waiters: WaiterRegistry
+    /// Progress reports of awaited tasks, pushed as `task.progress` when the client asks.
+    let progress: ProgressBoard
     let logger: Logger
 
     func wait(_ params: WaitParams, replier: Replier) async throws(RPCError) -> WaitResult {
@@ -21,7 +23,8 @@ struct WaitHandler: Sendable {
         do {
             let reportAll = (params.report ?? .each) == .each
             outcome = .success(try await collect(
-                ids, timeout: params.timeout, token: token, inbox: inbox, replier: replier, reportAll: reportAll))
+                ids, timeout: params.timeout, token: token, inbox: inbox, replier: replier, reportAll: reportAll,
+                pushProgress: params.progress == true))
         } catch {
             outcome = .failure(error)
         }
@@ -31,7 +34,7 @@ struct WaitHandler: Sendable {
 
     private func collect(
         _ ids: [TaskID], timeout: Double?, token: WaiterRegistry.Token, inbox: FinishedTaskInbox,
-        replier: Replier, reportAll: Bool
+        replier: Replier, reportAll: Bool, pushProgress: Bool
     ) async throws(RPCError) -> WaitResult {
         let records: [TaskRecord]
         do {
@@ -50,7 +53,17 @@ struct WaitHandler: Sendable {
         var progress = AwaitedTasks(pending: Set(ids), reportAll: reportAll)
         await progress.record(records.filter(\.state.isFinal), replier)
         guard !progress.pending.isEmpty else { return progress.result(timedOut: false) }
+        let watch = pushProgress ? self.progress.watch(progress.pending) : nil
+        defer { if let watch { self.progress.unwatch(watch.token) } }
         await withTaskGroup(of: Void.self) { group in
+            if let watch {
+                group.addTask {
+                    for await update in watch.updates {
+                        await replier.send(RPCNotification(method: taskProgressNotification, params: TaskProgressParams(
+                            id: update.task.rawValue, progress: ProgressInfo(update.progress))))
+                    }
+                }
+            }
             if let timeout {
                 group.addTask {
                     do {

@@ -148,6 +148,18 @@ enum Schema {
                 CREATE UNIQUE INDEX task_messages_taken ON task_messages (task_id, taken_by) WHERE taken_by IS NOT NULL;
                 """)
         }
+        // Each task's latest progress report (`JobContext.progress`, `coroq progress`), a row per task that
+        // reported any; written a few times a second at most (the daemon coalesces reports).
+        migrator.registerMigration("v6-task-progress") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_progress (
+                    task_id INTEGER PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
+                    fraction REAL,
+                    note TEXT,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

@@ -24,7 +24,8 @@ struct Coroq: AsyncParsableCommand {
         subcommands: [
             SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self, ShowCommand.self,
             CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, LogsCommand.self, JobsCommand.self,
-            StepCommand.self, SendCommand.self, ReceiveCommand.self, VersionCommand.self,
+            StepCommand.self, SendCommand.self, ReceiveCommand.self, ProgressCommand.self,
+            VersionCommand.self,
         ])
 }
 

@@ -32,6 +32,7 @@ enum TaskFormat {
         if let result = task.result { lines.append("result   \(result.jsonText)") }
         if let error = task.error { lines.append("error    \(error.code): \(error.message)") }
         if let onDone = task.onDone { lines.append("on-done  \(onDone)") }
+        if let progress = task.progress { lines.append("progress \(progress.summary)  (\(timestamp(progress.updatedAt)))") }
         lines.append("attempts")
         for attempt in detail.attempts {
             let took = attempt.finishedAt.map { " after \(seconds($0 - attempt.startedAt))" } ?? ""
@@ -140,6 +141,8 @@ enum TaskFormat {
             text = excerpt + "…"  // a summary's excerpt of the result's JSON text
         } else if let result = task.result {
             text = result.jsonText
+        } else if task.state == .running, let progress = task.progress {
+            text = progress.summary
         } else {
             text = ""
         }

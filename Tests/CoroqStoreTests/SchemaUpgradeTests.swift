@@ -11,7 +11,7 @@ import Testing
 
     @Test func theMigrationsAreTheShippedOnesInOrder() {
         // Append only: a shipped migration is never renamed, reordered or removed.
-        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts", "v4-steps", "v5-task-messages"])
+        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts", "v4-steps", "v5-task-messages", "v6-task-progress"])
     }
 
     /// A database as coroq 0.1 (schema v1) left it, with a task succeeded, one running at a crash, one
