@@ -2,9 +2,10 @@ import CoroqCore
 import CoroqDaemon
 import GreetingJobs
 
-// coroqd with three more jobs. `greetd --help` lists the same flags as coroqd; `coroq` talks to it as to coroqd.
+// coroqd with four more jobs. `greetd --help` lists the same flags as coroqd; `coroq` talks to it as to coroqd.
 await CoroqDaemonMain.main { jobs in
     jobs.register(Greet())
     jobs.register(SendInvoice())
     jobs.register(ThreeSteps())
+    jobs.register(Tally())
 }

@@ -41,6 +41,12 @@ import Testing
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "one\ntwo\nthree\n")
     }
 
+    @Test func tallyOutsideADaemonSaysNothingCanBeSentToIt() async throws {
+        await #expect(throws: TaskError.self) {
+            _ = try await Tally().run(.init(count: 1), context: context(task: 4))
+        }
+    }
+
     @Test func theRegistryDescribesTheJobsForCoroqJobs() {
         var registry = JobRegistry()
         registry.register(SendInvoice())
