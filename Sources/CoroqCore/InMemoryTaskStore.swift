@@ -9,6 +9,10 @@ public actor InMemoryTaskStore: TaskStore {
     private var pendingCallbackIDs: Set<TaskID> = []
     private var checkpoints: [TaskID: [String: JSONValue]] = [:]
     private var stepsByTask: [TaskID: [StepRecord]] = [:]
+    /// Values sent to each task, in order (`InMemoryTaskStore+Messages.swift`).
+    var messagesByTask: [TaskID: [SentValue]] = [:]
+    /// Each task's latest stored progress report.
+    var progressByTask: [TaskID: TaskProgress] = [:]
     private var lastID: Int64 = 0
     private var boot: Int64 = 0
 
@@ -89,6 +93,8 @@ public actor InMemoryTaskStore: TaskStore {
             callbackRunsByTask[id] = nil
             checkpoints[id] = nil
             stepsByTask[id] = nil
+            messagesByTask[id] = nil
+            progressByTask[id] = nil
             pendingCallbackIDs.remove(id)
         }
         return doomed
