@@ -15,6 +15,8 @@ final class ProgressBoard: TaskProgressReporting {
     private struct State {
         var latest: [TaskID: TaskProgress] = [:]
         var unwritten: [TaskID: TaskProgress] = [:]
+        /// Finished tasks whose report is still to be written: it stays readable here until then.
+        var finishedUnwritten: Set<TaskID> = []
         var watchers: [UInt64: Watcher] = [:]
         var nextToken: UInt64 = 0
     }
@@ -48,16 +50,31 @@ final class ProgressBoard: TaskProgressReporting {
         }
     }
 
-    /// The task is finished: its report leaves memory (the store keeps it once written).
+    /// The task is finished: its report leaves memory once the store has it.
     func finished(_ task: TaskID) {
-        state.withLock { _ = $0.latest.removeValue(forKey: task) }
+        state.withLock { state in
+            if state.unwritten[task] != nil || state.finishedUnwritten.contains(task) {
+                state.finishedUnwritten.insert(task)
+            } else {
+                state.latest.removeValue(forKey: task)
+            }
+        }
     }
 
-    /// The reports not written yet, which the caller now writes.
+    /// The reports not written yet, which the caller now writes (then calls `written`).
     func takeUnwritten() -> [TaskID: TaskProgress] {
         state.withLock { state in
             defer { state.unwritten = [:] }
             return state.unwritten
+        }
+    }
+
+    /// These reports were written (or given up on): those of finished tasks leave memory.
+    func written(_ tasks: some Sequence<TaskID>) {
+        state.withLock { state in
+            for task in tasks where state.unwritten[task] == nil && state.finishedUnwritten.remove(task) != nil {
+                state.latest.removeValue(forKey: task)
+            }
         }
     }
 

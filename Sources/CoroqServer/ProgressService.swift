@@ -30,6 +30,7 @@ struct ProgressService: Service {
     private func write() async {
         let reports = board.takeUnwritten()
         guard !reports.isEmpty else { return }
+        defer { board.written(reports.keys) }
         do {
             try await store.recordProgress(reports)
         } catch {

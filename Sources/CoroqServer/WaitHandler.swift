@@ -47,14 +47,15 @@ struct WaitHandler: Sendable {
             let list = unknown.map(\.description).joined(separator: ", ")
             throw RPCError(.taskNotFound, "no task with id \(list)", data: ["ids": .array(unknown.map { .int($0.rawValue) })])
         }
+        // Progress is watched from before `wait.accepted`: a client that acts on it misses no report.
+        let watch = pushProgress ? self.progress.watch(Set(ids)) : nil
+        defer { if let watch { self.progress.unwatch(watch.token) } }
         await replier.send(RPCNotification(method: waitAcceptedNotification, params: WaitAcceptedParams(ids: ids.map(\.rawValue))))
         // Every task is pending until recorded; the finished ones are at once. A task that finished between
         // the registration and the read is also delivered by the registry: it is no longer pending then.
         var progress = AwaitedTasks(pending: Set(ids), reportAll: reportAll)
         await progress.record(records.filter(\.state.isFinal), replier)
         guard !progress.pending.isEmpty else { return progress.result(timedOut: false) }
-        let watch = pushProgress ? self.progress.watch(progress.pending) : nil
-        defer { if let watch { self.progress.unwatch(watch.token) } }
         await withTaskGroup(of: Void.self) { group in
             if let watch {
                 group.addTask {
