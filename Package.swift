@@ -50,6 +50,7 @@ let package = Package(
                 "CoroqJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         // The executor of the core's scheduler: performs its actions (store writes, attempts as child

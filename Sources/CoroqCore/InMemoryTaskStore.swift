@@ -15,6 +15,10 @@ public actor InMemoryTaskStore: TaskStore {
     /// Each parent's children by spawn key.
     private var spawnKeys: [TaskID: [String: TaskID]] = [:]
     private var cancelReasons: [TaskID: String] = [:]
+    /// Values sent to each task, in order (`InMemoryTaskStore+Messages.swift`).
+    var messagesByTask: [TaskID: [SentValue]] = [:]
+    /// Each task's latest stored progress report.
+    var progressByTask: [TaskID: TaskProgress] = [:]
     private var lastID: Int64 = 0
     private var boot: Int64 = 0
 
@@ -147,6 +151,8 @@ public actor InMemoryTaskStore: TaskStore {
             stepsByTask[id] = nil
             spawnKeys[id] = nil
             cancelReasons[id] = nil
+            messagesByTask[id] = nil
+            progressByTask[id] = nil
             pendingCallbackIDs.remove(id)
         }
         return doomed

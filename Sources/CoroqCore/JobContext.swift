@@ -26,12 +26,25 @@ public struct JobContext: Sendable {
     let tasks: (any TaskWatching)?
     /// Starts child tasks (nil outside a daemon: spawning is refused).
     let children: (any ChildSpawning)?
+    /// Values sent to this task (nil outside a daemon: `receive` is refused).
+    let messages: (any TaskMessages)?
+    /// Where `progress` reports go (nil outside a daemon: they are dropped).
+    let progressReporter: (any TaskProgressReporting)?
+    /// The scheduler's clock: durable sleeps and receive timeouts wait on it.
+    public let clock: any WallClock
+    /// This attempt's durable sleeps and receives, numbered in the order the job makes them, so that a
+    /// re-run finds what the same sleep or receive stored before.
+    let sequence = RunSequence()
 
     public init(
         taskID: TaskID, attempt: Int, firstStartedAt: Date = Date(), logger: Logger, checkpoints: any CheckpointStore,
-        parking: (any AttemptParking)? = nil, tasks: (any TaskWatching)? = nil, children: (any ChildSpawning)? = nil
+        parking: (any AttemptParking)? = nil, tasks: (any TaskWatching)? = nil, children: (any ChildSpawning)? = nil,
+        messages: (any TaskMessages)? = nil, progress: (any TaskProgressReporting)? = nil, clock: any WallClock = SystemClock()
     ) {
         self.children = children
+        self.messages = messages
+        self.progressReporter = progress
+        self.clock = clock
         self.taskID = taskID
         self.attempt = attempt
         self.firstStartedAt = firstStartedAt

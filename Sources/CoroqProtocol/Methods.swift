@@ -30,6 +30,12 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case futureResolve = "future.resolve"
     /// Starts a child of the calling script's task (`coroq spawn`).
     case spawn
+    /// Stores a value for a task to receive (`coroq send`).
+    case send
+    /// The next value sent to the calling script's task (`coroq receive`); waits for one.
+    case receive
+    /// A running script's progress report (`coroq progress`).
+    case progress
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
@@ -39,7 +45,7 @@ public enum RPCMethod: String, Sendable, CaseIterable {
         case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord,
              .scheduleAdd, .scheduleList, .scheduleRemove, .schedulePause, .scheduleResume,
              .futureCreate, .futureResolve,
-             .spawn: false
+             .spawn, .send, .receive, .progress: false
         }
     }
 }
@@ -95,8 +101,14 @@ public struct WaitParams: Codable, Sendable {
     public var report: WaitReport?
     /// asyncio's FIRST_COMPLETED: answer as soon as one of the tasks has finished (the rest are pending).
     public var any: Bool?
+    /// Push `task.progress` as awaited tasks report progress (a `coroq wait` on a terminal).
+    public var progress: Bool?
 
-    public init(ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil, report: WaitReport? = nil, any: Bool? = nil) {
+    public init(
+        ids: [Int64]? = nil, all: Bool? = nil, timeout: Double? = nil, report: WaitReport? = nil, any: Bool? = nil,
+        progress: Bool? = nil
+    ) {
+        self.progress = progress
         self.ids = ids
         self.all = all
         self.timeout = timeout

@@ -43,6 +43,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case unknownDependency = -32016
     case futureAlreadyResolved = -32017
     case notAFuture = -32018
+    case taskFinished = -32019
     case storageFailure = -32020
     case shuttingDown = -32021
     /// No schedule of that name.
@@ -72,6 +73,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .unknownDependency: "unknown_dependency"
         case .futureAlreadyResolved: "future_already_resolved"
         case .notAFuture: "not_a_future"
+        case .taskFinished: "task_finished"
         case .storageFailure: "storage_failure"
         case .shuttingDown: "shutting_down"
         case .scheduleNotFound: "schedule_not_found"

@@ -25,6 +25,8 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var parent: Int64?
     /// The ids of its children (`status`, `show`); absent when it has none (or in a `wait` line).
     public var children: [Int64]?
+    /// The latest progress report of the task (`coroq progress`, `JobContext.progress`), if any.
+    public var progress: ProgressInfo?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
@@ -53,7 +55,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, job, args, state, attempts, result, error
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
-        case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", parent, children
+        case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", parent, children, progress
     }
 }
 

@@ -46,6 +46,11 @@ final class AttemptControl: Sendable {
         if let ended { waiter.resume(with: ended) }
     }
 
+    /// Cancels the attempt without a reason (a shutdown cuts it off): it records a cut-off, not a cancel.
+    func interrupt() {
+        state.withLock { $0.attemptTask?.task.cancel() }
+    }
+
     /// The attempt has ended: tell whoever asked to cancel it how, now and later.
     func resolve(_ result: Result<TaskRecord, any Error>) {
         let waiters = state.withLock { state in

@@ -26,7 +26,8 @@ extension Scheduler {
         announceStart(of: record)
         let context = JobContext(
             taskID: record.id, attempt: record.attempts, firstStartedAt: await firstStart(of: record),
-            logger: logger, checkpoints: store, tasks: tasks, children: self)
+            logger: logger, checkpoints: store, parking: self, tasks: tasks, children: self, messages: messages,
+            progress: progress, clock: clock)
         let outcome = await TaskOutcome.deciding {
             try await control.run {
                 try await self.registry.run(job: record.job, arguments: record.arguments, context: context)

@@ -41,8 +41,14 @@ public final class Scheduler: Service {
     let onFinished: @Sendable (TaskRecord) async -> Void
     /// Other tasks' outcomes, for a job that awaits them (`JobContext.tasks`).
     let tasks: (any TaskWatching)?
+    /// Values sent to tasks, for a job that receives them (`JobContext.receive`).
+    let messages: (any TaskMessages)?
+    /// Where jobs' progress reports go (`JobContext.progress`).
+    let progress: (any TaskProgressReporting)?
     /// Outcomes waiting for their write (`record`).
     let outcomes = OutcomeQueue()
+    /// Parked attempts waiting for a slot to go on (`unpark`).
+    let resumeWaiters = ResumeWaiters()
     private let inputs: AsyncStream<Input>
     let inputSink: AsyncStream<Input>.Continuation
     /// Set while a `.wake` is in the stream, so a burst of submits costs one claim, not one each.
@@ -54,10 +60,12 @@ public final class Scheduler: Service {
     public init(
         store: any TaskStore, registry: JobRegistry, configuration: Configuration = Configuration(),
         logger: Logger, clock: any WallClock = SystemClock(), tasks: (any TaskWatching)? = nil,
-        onFinished: @escaping @Sendable (TaskRecord) async -> Void
+        messages: (any TaskMessages)? = nil, progress: (any TaskProgressReporting)? = nil, onFinished: @escaping @Sendable (TaskRecord) async -> Void
     ) {
         self.store = store
         self.tasks = tasks
+        self.messages = messages
+        self.progress = progress
         self.registry = registry
         self.configuration = configuration
         self.logger = logger
@@ -234,6 +242,12 @@ public final class Scheduler: Service {
                 }
             case .armDrainDeadline(let time):
                 group.addTask { await self.signal(.event(.drainDeadline), at: time) }
+            case .resume(let ids):
+                for id in ids { resumeWaiters.resume(id) }
+            case .interruptParked(let ids):
+                logger.info("shutting down: waiting tasks are cut off, they go back to the queue",
+                            metadata: ["count": "\(ids.count)"])
+                for id in ids { state.controls[id]?.interrupt() }
             case .cancelRunningAttempts:
                 logger.notice("shutdown grace over: cancelling running tasks, they go back to the queue",
                               metadata: ["running": "\(state.machine.attemptCount)"])

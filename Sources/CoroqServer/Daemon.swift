@@ -147,10 +147,14 @@ public struct Daemon: Sendable {
         for record in try await store.pendingCallbacks() {
             callbacks.enqueue(record)
         }
+        let messages = MessageBox(store: store, clock: SystemClock())
+        let progressBoard = ProgressBoard()
+        let progress = ProgressHandler(board: progressBoard, store: store)
         let scheduler = Scheduler(
             store: store, registry: registry, configuration: configuration.scheduler, logger: logger,
-            tasks: RegistryTaskWatcher(store: store, waiters: waiters)
+            tasks: RegistryTaskWatcher(store: store, waiters: waiters), messages: messages, progress: progressBoard
         ) { record in
+            progressBoard.finished(record.id)
             waiters.finished(record)
             callbacks.enqueue(record)
             idle.nudge()
@@ -169,16 +173,20 @@ public struct Daemon: Sendable {
         let maintenance = MaintenanceHandler(store: store, logDirectory: configuration.logDirectory, logger: logger)
         let dispatcher = RequestDispatcher(
             submit: submit,
-            wait: WaitHandler(store: store, waiters: waiters, logger: logger),
-            status: StatusHandler(store: store, startedAt: Date()),
+            wait: WaitHandler(store: store, waiters: waiters, progress: progressBoard, logger: logger),
+            status: StatusHandler(store: store, startedAt: Date(), progress: progress),
             control: TaskControlHandler(
-                store: store, registry: registry, scheduler: scheduler, children: ChildrenHandler(store: store, spawner: scheduler)),
+                store: store, registry: registry, scheduler: scheduler, children: ChildrenHandler(store: store, spawner: scheduler),
+                progress: progress),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),
             schedules: schedules,
             futures: FutureHandler(store: store, scheduler: scheduler, maximumValueBytes: configuration.maximumTaskBytes),
             children: ChildrenHandler(store: store, spawner: scheduler),
+            messages: MessageHandler(
+                box: messages, parking: scheduler, maximumBytes: configuration.maximumTaskBytes, logger: logger),
+            progress: progress,
             registry: registry,
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)
         let server = ControlServer(
@@ -186,7 +194,9 @@ public struct Daemon: Sendable {
             access: configuration.peerAccess, logger: logger)
         let retentionSetting = RetentionService.Setting(Seconds.of(configuration.retention))
         let retention = RetentionService(maintenance: maintenance, retention: retentionSetting, logger: logger)
-        var services: [any Service] = [idle, callbacks, retention, scheduler, scheduleService, server]
+        // Progress reports are written after the scheduler has drained (services stop in reverse order).
+        let progressWriter = ProgressService(board: progressBoard, store: store, logger: logger)
+        var services: [any Service] = [idle, callbacks, progressWriter, retention, scheduler, scheduleService, server]
         if let reload = configuration.reload {
             services.append(ConfigReloadService(
                 hangups: await UnixSignalsSequence(trapping: .sighup), reload: reload.read, running: reload.running, fromFlags: reload.fromFlags, scheduler: scheduler,

@@ -23,6 +23,8 @@ struct RequestDispatcher: Sendable {
     let schedules: ScheduleHandler
     let futures: FutureHandler
     let children: ChildrenHandler
+    let messages: MessageHandler
+    let progress: ProgressHandler
     /// The jobs (`hello` names them, `jobs` describes them); config jobs change with a reload.
     let registry: JobRegistry
     let maximumFrameLength: Int
@@ -126,6 +128,9 @@ struct RequestDispatcher: Sendable {
             return Self.response(request.id, try await futures.create(params))
         case .futureResolve: return try await answer(request) { (params: FutureResolveParams) throws(RPCError) in try await futures.resolve(params) }
         case .spawn: return try await answer(request) { (params: SpawnParams) throws(RPCError) in try await children.spawn(params) }
+        case .send: return try await answer(request) { (params: SendParams) throws(RPCError) in try await messages.send(params) }
+        case .receive: return try await answer(request) { (params: ReceiveParams) throws(RPCError) in try await messages.receive(params) }
+        case .progress: return try await answer(request) { (params: ProgressParams) throws(RPCError) in try await progress.report(params) }
         }
     }
 

@@ -6,6 +6,8 @@ import Foundation
 struct StatusHandler: Sendable {
     let store: any TaskStore
     let startedAt: Date
+    /// Adds each listed task's latest progress report.
+    let progress: ProgressHandler
     /// The most tasks one `status` lists.
     var maximumLimit = 1000
 
@@ -25,7 +27,7 @@ struct StatusHandler: Sendable {
             }
             let allCounts = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
             return StatusResult(
-                counts: allCounts, tasks: tasks,
+                counts: allCounts, tasks: await progress.adding(to: tasks),
                 daemon: DaemonInfo(version: "coroqd \(coroqVersion)", startedAt: startedAt.timeIntervalSince1970))
         } catch let error as RPCError {
             throw error
@@ -69,6 +71,6 @@ struct StatusHandler: Sendable {
         } catch {
             throw RPCError(storeFailure: error)
         }
-        return task
+        return await progress.adding(to: [task])[0]
     }
 }

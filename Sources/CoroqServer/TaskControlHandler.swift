@@ -9,6 +9,8 @@ struct TaskControlHandler: Sendable {
     let registry: JobRegistry
     let scheduler: Scheduler
     let children: ChildrenHandler
+    /// Adds the task's latest progress report to `show`.
+    let progress: ProgressHandler
 
     func show(_ params: TaskParams) async throws(RPCError) -> TaskDetail {
         let id = TaskID(params.id)
@@ -19,7 +21,7 @@ struct TaskControlHandler: Sendable {
             var task = TaskInfo(record)
             task.children = tree.isEmpty ? nil : tree.map(\.id)
             return TaskDetail(
-                task: task,
+                task: await progress.adding(to: [task])[0],
                 attempts: try await store.attempts(of: id).map(AttemptInfo.init),
                 callbacks: try await store.callbackRuns(of: id).map(CallbackRunInfo.init),
                 steps: try await store.steps(of: id).map(StepInfo.init), after: after.isEmpty ? nil : after, tree: tree.isEmpty ? nil : tree)

@@ -9,6 +9,8 @@ import Logging
 struct WaitHandler: Sendable {
     let store: any TaskStore
     let waiters: WaiterRegistry
+    /// Progress reports of awaited tasks, pushed as `task.progress` when the client asks.
+    let progress: ProgressBoard
     let logger: Logger
 
     func wait(_ params: WaitParams, replier: Replier) async throws(RPCError) -> WaitResult {
@@ -23,7 +25,7 @@ struct WaitHandler: Sendable {
             let reportAll = (params.report ?? .each) == .each
             outcome = .success(try await collect(
                 ids, timeout: params.timeout, token: token, inbox: inbox, replier: replier, reportAll: reportAll,
-                firstCompleted: params.any == true))
+                firstCompleted: params.any == true, pushProgress: params.progress == true))
         } catch {
             outcome = .failure(error)
         }
@@ -33,7 +35,7 @@ struct WaitHandler: Sendable {
 
     private func collect(
         _ ids: [TaskID], timeout: Double?, token: WaiterRegistry.Token, inbox: FinishedTaskInbox,
-        replier: Replier, reportAll: Bool, firstCompleted: Bool
+        replier: Replier, reportAll: Bool, firstCompleted: Bool, pushProgress: Bool
     ) async throws(RPCError) -> WaitResult {
         let records: [TaskRecord]
         do {
@@ -46,6 +48,9 @@ struct WaitHandler: Sendable {
             let list = unknown.map(\.description).joined(separator: ", ")
             throw RPCError(.taskNotFound, "no task with id \(list)", data: ["ids": .array(unknown.map { .int($0.rawValue) })])
         }
+        // Progress is watched from before `wait.accepted`: a client that acts on it misses no report.
+        let watch = pushProgress ? self.progress.watch(Set(ids)) : nil
+        defer { if let watch { self.progress.unwatch(watch.token) } }
         await replier.send(RPCNotification(method: waitAcceptedNotification, params: WaitAcceptedParams(ids: ids.map(\.rawValue))))
         // Every task is pending until recorded; the finished ones are at once. A task that finished between
         // the registration and the read is also delivered by the registry: it is no longer pending then.
@@ -54,6 +59,14 @@ struct WaitHandler: Sendable {
         func satisfied() -> Bool { progress.pending.isEmpty || (firstCompleted && !progress.done.isEmpty) }
         guard !satisfied() else { return progress.result(timedOut: false) }
         await withTaskGroup(of: Void.self) { group in
+            if let watch {
+                group.addTask {
+                    for await update in watch.updates {
+                        await replier.send(RPCNotification(method: taskProgressNotification, params: TaskProgressParams(
+                            id: update.task.rawValue, progress: ProgressInfo(update.progress))))
+                    }
+                }
+            }
             if let timeout {
                 group.addTask {
                     do {

@@ -183,6 +183,35 @@ enum Schema {
                 CREATE INDEX tasks_cancel_requested ON tasks (id) WHERE cancel_reason IS NOT NULL;
                 """)
         }
+        // Values sent to tasks (`coroq send`), kept until received, in order per task. `taken_by` is the
+        // receive (its number within the task's run) that took the value: set in the transaction that hands
+        // it out, so a re-run's receive of the same number gets the same value, and no value goes twice.
+        migrator.registerMigration("v8-task-messages") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_messages (
+                    task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    sent_at REAL NOT NULL,
+                    taken_by INTEGER,
+                    taken_at REAL,
+                    PRIMARY KEY (task_id, sequence)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX task_messages_taken ON task_messages (task_id, taken_by) WHERE taken_by IS NOT NULL;
+                """)
+        }
+        // Each task's latest progress report (`JobContext.progress`, `coroq progress`), a row per task that
+        // reported any; written a few times a second at most (the daemon coalesces reports).
+        migrator.registerMigration("v9-task-progress") { db in
+            try db.execute(sql: """
+                CREATE TABLE task_progress (
+                    task_id INTEGER PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
+                    fraction REAL,
+                    note TEXT,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

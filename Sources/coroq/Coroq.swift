@@ -15,7 +15,8 @@ struct Coroq: AsyncParsableCommand {
               0   success (for wait: every task succeeded)
               1   the daemon refused the request (unknown job, bad arguments, no such task, a wrong state)
               2   a task waited for (or asked for with `result`) failed or was cancelled
-              3   wait --timeout passed with tasks still pending (or `result` of an unfinished task or future)
+              3   wait --timeout passed with tasks still pending (or `result` of an unfinished task or future, or
+                  receive --timeout passed with nothing sent)
               64  usage error
               69  coroqd is not running, or stopped while answering
             """,
@@ -23,7 +24,8 @@ struct Coroq: AsyncParsableCommand {
         subcommands: [
             SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self, ShowCommand.self,
             CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, LogsCommand.self, JobsCommand.self,
-            StepCommand.self, SpawnCommand.self, FutureCommand.self, ScheduleCommand.self, VersionCommand.self,
+            StepCommand.self, SpawnCommand.self, SendCommand.self, ReceiveCommand.self, ProgressCommand.self,
+            FutureCommand.self, ScheduleCommand.self, VersionCommand.self,
         ])
 }
 

@@ -38,11 +38,11 @@ struct StepCommand: AsyncParsableCommand {
     var command: [String] = []
 
     /// The task this process runs in, from `COROQ_TASK_ID`.
-    static func currentTask() throws(ValidationError) -> (id: Int64, attempt: Int?) {
+    static func currentTask(using command: String = "step") throws(ValidationError) -> (id: Int64, attempt: Int?) {
         guard let variable = getenv("COROQ_TASK_ID") else {
             throw ValidationError("""
-                this command runs inside a coroq exec task (COROQ_TASK_ID is not set); \
-                submit the script with `coroq submit exec -- sh SCRIPT`
+                coroq \(command) runs inside a coroq exec task (COROQ_TASK_ID is not set); \
+                submit the script with `coroq submit exec -- sh SCRIPT`\(command == "step" ? ", or run the command itself" : "")
                 """)
         }
         guard let id = Int64(String(cString: variable)) else {

@@ -36,6 +36,7 @@ enum TaskFormat {
         if let after = detail.after, !after.isEmpty {
             lines.append("after    \(after.map(String.init).joined(separator: " "))  (still waiting for them)")
         }
+        if let progress = task.progress { lines.append("progress \(progress.summary)  (\(timestamp(progress.updatedAt)))") }
         lines.append("attempts")
         for attempt in detail.attempts {
             let took = attempt.finishedAt.map { " after \(seconds($0 - attempt.startedAt))" } ?? ""
@@ -163,6 +164,8 @@ enum TaskFormat {
             text = excerpt + "…"  // a summary's excerpt of the result's JSON text
         } else if let result = task.result {
             text = result.jsonText
+        } else if task.state == .running, let progress = task.progress {
+            text = progress.summary
         } else {
             text = ""
         }

@@ -48,7 +48,7 @@ struct WaitCommand: AsyncParsableCommand {
         var progress = WaitProgress()
         let params = WaitParams(
             ids: all ? nil : ids, all: all ? true : nil, timeout: timeout, report: quiet ? .failures : nil,
-            any: any ? true : nil)
+            any: any ? true : nil, progress: live ? true : nil)
         var lines = OutputLines()
         let result = try await options.withClient { client in
             // What was printed before an error (the daemon stopping) comes out before it.
@@ -57,6 +57,10 @@ struct WaitCommand: AsyncParsableCommand {
                 if message.method == waitAcceptedNotification, live,
                    let accepted = try? message.params(WaitAcceptedParams.self) {
                     progress.accepted(accepted.ids.count)
+                }
+                if message.method == taskProgressNotification, live,
+                   let report = try? message.params(TaskProgressParams.self) {
+                    progress.progressed(report.id, report.progress)
                 }
                 // Read from the parsed frame directly: the Codable route cost more than the parse.
                 guard message.method == taskFinishedNotification,

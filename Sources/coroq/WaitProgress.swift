@@ -13,6 +13,8 @@ struct WaitProgress {
     private var counts: [TaskInfo.State: Int] = [:]
     private let start = ContinuousClock().now
     private var lastDrawn = ContinuousClock().now - .seconds(1)
+    /// The latest progress report of an awaited task (pushed by the daemon), shown on the live line.
+    private var latestReport: (id: Int64, progress: ProgressInfo)?
 
     mutating func accepted(_ count: Int) {
         total = count
@@ -22,6 +24,7 @@ struct WaitProgress {
     /// Records a finished task and prints its line above the progress line (every task when there are
     /// few, only the unsuccessful ones in a big wait).
     mutating func finished(_ task: TaskInfo) {
+        if latestReport?.id == task.id { latestReport = nil }
         done += 1
         counts[task.state, default: 0] += 1
         if task.state != .succeeded || (total ?? 0) <= 20 {
@@ -29,6 +32,12 @@ struct WaitProgress {
             Output.line(TaskFormat.finishedLine(task))
         }
         draw(force: done == total)
+    }
+
+    /// An awaited task reported progress.
+    mutating func progressed(_ id: Int64, _ progress: ProgressInfo) {
+        latestReport = (id, progress)
+        draw(force: false)
     }
 
     /// - Parameter pending: how many are still pending (after --timeout or --any).
@@ -53,6 +62,7 @@ struct WaitProgress {
         lastDrawn = now
         let failed = (counts[.failed] ?? 0) + (counts[.cancelled] ?? 0)
         let failedText = failed > 0 ? Terminal.paint(" · \(failed) failed", .red) : ""
-        Terminal.progress("waiting: \(done)/\(total.map(String.init) ?? "?") done\(failedText) · \(elapsed)")
+        let report = latestReport.map { " · task \($0.id): \($0.progress.summary)" } ?? ""
+        Terminal.progress("waiting: \(done)/\(total.map(String.init) ?? "?") done\(failedText) · \(elapsed)\(report)")
     }
 }

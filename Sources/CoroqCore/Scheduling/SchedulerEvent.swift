@@ -20,6 +20,10 @@ public enum SchedulerEvent: Sendable, Equatable {
     case timerFired(armedFor: Date)
     /// A person or program asked to cancel this task.
     case cancelRequested(TaskID)
+    /// This running attempt waits for something outside it (`JobContext.waiting`): its slot is free.
+    case parked(TaskID)
+    /// This parked attempt has what it waited for and asks for a slot to go on (answered by `.resume`).
+    case unparkRequested(TaskID)
     /// A graceful shutdown began: no new attempt starts; running ones may finish for the grace period.
     case drain
     /// The shutdown grace period is over.
@@ -64,6 +68,11 @@ public enum SchedulerAction: Sendable, Equatable {
     case cutOff([TaskRecord])
     /// Report `.drainDeadline` at this time.
     case armDrainDeadline(at: Date)
+    /// These parked attempts hold a slot again: let them go on.
+    case resume([TaskID])
+    /// Cut these parked attempts off (shutdown): cancel their tasks without a reason, so each records its
+    /// cut-off (back to the queue) and reports `.attemptsEnded`.
+    case interruptParked([TaskID])
     /// Cancel every running attempt (shutdown): each records its cut-off and reports `.attemptsEnded`.
     case cancelRunningAttempts
     /// The scheduler is done: nothing runs and nothing will start.

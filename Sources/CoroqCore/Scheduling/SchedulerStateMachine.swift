@@ -1,4 +1,5 @@
 import CoroqJSON
+import DequeModule
 import Foundation
 
 /// The scheduler's decisions, every transition in one place: which tasks to claim and when, which attempts
@@ -16,8 +17,11 @@ import Foundation
 ///     │ drain, no attempt    ▼                                   ▼
 ///     └───────────────▶ stopped ◀────────────────────────────────┘
 /// ```
-/// Each attempt holds a slot from its claim until its outcome is recorded: `running` (a job's task),
-/// `held` (in the timer heap), or `releasing` (its time came; its output is being recorded).
+/// Each attempt has a slot from its claim until its outcome is recorded: `running` (a job's task),
+/// `held` (in the timer heap), `releasing` (its time came; its output is being recorded), `parked` (its
+/// job waits for something outside it, `JobContext.waiting`) or `resuming` (it has what it waited for and
+/// asks for a slot). Parked and resuming attempts do not count against the limit; resumes are granted
+/// before new claims, and only while fewer than the limit count.
 public struct SchedulerStateMachine: Sendable {
     public enum Phase: Sendable, Equatable {
         case serving
@@ -29,6 +33,10 @@ public struct SchedulerStateMachine: Sendable {
         case running
         case held
         case releasing
+        /// Waiting for something outside the attempt: not counted against the limit.
+        case parked
+        /// Parked, asking to go on: not counted until granted (`.resume`).
+        case resuming
     }
 
     public private(set) var phase = Phase.serving
@@ -39,12 +47,19 @@ public struct SchedulerStateMachine: Sendable {
     private var held = HeldAttempts()
     /// Slots in `.releasing`; at most `configuration.releasedAtOnce`.
     private var releasing = 0
+    /// Slots in `.parked` or `.resuming`: attempts that do not count against the limit.
+    private var parked = 0
+    /// Parked attempts asking to go on, first asked first served. An id whose slot is no longer
+    /// `.resuming` (it ended meanwhile) is skipped when it comes up.
+    private var resumeQueue = Deque<TaskID>()
     /// False once a claim came back short: the queue is empty until the next wake (a submit).
     private var queueMayHaveMore = false
     /// True between the claims of one round: only its first claim waits for enough free slots.
     private var filling = false
     /// True from `.claim` until its `.claimed` or `.claimFailed`.
     private var claiming = false
+    /// The slots the claim in flight asked for: kept for it, no resume takes them meanwhile.
+    private var reserved = 0
     /// The time the timer is armed for, if it is.
     private var timer: Date?
 
@@ -53,8 +68,15 @@ public struct SchedulerStateMachine: Sendable {
         limit = configuration.concurrencyLimit
     }
 
-    /// Attempts holding a slot: running, held or being recorded.
+    /// Attempts of this daemon not yet recorded: running, held, being recorded or parked.
     public var attemptCount: Int { slots.count }
+
+    /// Attempts counted against the limit (all but the parked ones): never above the limit, except
+    /// after the limit went down (running attempts are not stopped).
+    public var slotsInUse: Int { slots.count - parked }
+
+    /// Attempts parked (waiting for something outside them), including those asking to go on.
+    public var parkedCount: Int { parked }
 
     /// Attempts waiting in the timer heap.
     public var heldCount: Int { held.count }
@@ -73,21 +95,29 @@ public struct SchedulerStateMachine: Sendable {
             limit = max(1, newLimit)
         case .claimed(let attempts, let requested):
             claiming = false
+            reserved = 0
             queueMayHaveMore = attempts.count >= requested
             actions += admit(attempts, at: now)
         case .claimFailed:
             claiming = false
+            reserved = 0
             filling = false
             queueMayHaveMore = false
             actions.append(.wake(at: now.addingTimeInterval(Seconds.of(configuration.retryDelayAfterStoreError))))
         case .attemptsEnded(let ids):
             var releasedEnded = false
             for id in ids {
-                if slots.removeValue(forKey: id) == .releasing {
+                switch slots.removeValue(forKey: id) {
+                case .releasing:
                     releasing -= 1
                     releasedEnded = true
+                case .parked, .resuming:
+                    parked -= 1
+                case .running, .held, nil:
+                    break
                 }
             }
+            if slots.isEmpty { resumeQueue = Deque() }
             if releasedEnded { actions += releaseReady(at: now) }
             // A dictionary keeps the capacity of its largest burst: give it back once nothing runs.
             if slots.isEmpty { slots = [:] }
@@ -97,10 +127,16 @@ public struct SchedulerStateMachine: Sendable {
             actions += releaseReady(at: now)
         case .cancelRequested(let id):
             actions.append(cancel(id))
+        case .parked(let id):
+            actions += park(id)
+        case .unparkRequested(let id):
+            actions += requestResume(id)
         case .drain:
             guard phase == .serving else { break }
             phase = .draining
             filling = false
+            let waiting = slots.filter { $0.value == .parked }.map(\.key).sorted()
+            if !waiting.isEmpty { actions.append(.interruptParked(waiting)) }
             actions.append(.armDrainDeadline(at: now.addingTimeInterval(Seconds.of(configuration.shutdownGrace))))
         case .drainDeadline:
             guard phase == .draining else { break }
@@ -116,8 +152,45 @@ public struct SchedulerStateMachine: Sendable {
             actions.append(.stop)
             return actions
         }
+        actions += grantResumes()
         actions += claimIfRoom()
         return actions
+    }
+
+    /// A running attempt waits: its slot is free. Once a shutdown began, a waiting attempt is cut off at
+    /// once (it runs again after the restart) rather than holding the shutdown for the grace period.
+    private mutating func park(_ id: TaskID) -> [SchedulerAction] {
+        guard slots[id] == .running else { return [] }  // parked already (nested waits), or not ours
+        slots[id] = .parked
+        parked += 1
+        return phase == .draining ? [.interruptParked([id])] : []
+    }
+
+    /// A parked attempt asks to go on: it queues for a slot. One that holds a slot already (a nested wait,
+    /// or one never parked) or is not an attempt of this scheduler goes on at once.
+    private mutating func requestResume(_ id: TaskID) -> [SchedulerAction] {
+        switch slots[id] {
+        case .parked:
+            slots[id] = .resuming
+            resumeQueue.append(id)
+            return []
+        case .resuming:
+            return []
+        case .running, .held, .releasing, nil:
+            return [.resume([id])]
+        }
+    }
+
+    /// Gives free slots to parked attempts asking to go on, before any claim, up to the limit.
+    private mutating func grantResumes() -> [SchedulerAction] {
+        var granted: [TaskID] = []
+        while slotsInUse + reserved < limit, let id = resumeQueue.popFirst() {
+            guard slots[id] == .resuming else { continue }  // ended meanwhile (cancelled, cut off)
+            slots[id] = .running
+            parked -= 1
+            granted.append(id)
+        }
+        return granted.isEmpty ? [] : [.resume(granted)]
     }
 
     /// Claimed tasks: held until their time (timed jobs with time to wait), else started. Claimed while
@@ -153,22 +226,25 @@ public struct SchedulerStateMachine: Sendable {
     /// run out.
     private mutating func claimIfRoom() -> [SchedulerAction] {
         guard phase == .serving, queueMayHaveMore, !claiming else { return [] }
-        let free = limit - slots.count
+        let free = limit - slotsInUse
         guard free > 0 else {
             filling = false
             return []
         }
         let threshold = max(1, min(configuration.claimBatchSize, limit / 16))
-        guard filling || free >= threshold || slots.isEmpty else { return [] }
+        guard filling || free >= threshold || slotsInUse == 0 else { return [] }
         filling = true
         claiming = true
-        return [.claim(limit: min(free, configuration.claimBatchSize))]
+        reserved = min(free, configuration.claimBatchSize)
+        return [.claim(limit: reserved)]
     }
 
     /// What a cancel reaches: the running attempt, the held one (recorded at once), or the stored task.
     private mutating func cancel(_ id: TaskID) -> SchedulerAction {
         switch slots[id] {
-        case .running, .releasing:
+        case .running, .releasing, .parked, .resuming:
+            // A parked attempt's task is cancelled like a running one's: its wait throws, and it records
+            // its outcome without waiting for a slot.
             return .cancelAttempt(id)
         case .held:
             _ = held.release(id)

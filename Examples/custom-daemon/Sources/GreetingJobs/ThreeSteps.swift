@@ -34,9 +34,9 @@ public struct ThreeSteps: JobDefinition {
     public func run(_ arguments: Arguments, context: JobContext) async throws -> [String] {
         let one = try await context.step("one") { try Self.sideEffect("one", arguments, context) }
         let two = try await context.step("two") { try Self.sideEffect("two", arguments, context) }
-        // Durable: counted from the first attempt's start, so a restart does not begin the pause again.
-        let remaining = context.firstStartedAt.addingTimeInterval(arguments.pause ?? 0).timeIntervalSinceNow
-        if remaining > 0 { try await Task.sleep(for: .seconds(remaining)) }
+        // Durable: counted from the first attempt's start, so a restart does not begin the pause again; it
+        // holds no slot of the concurrency limit meanwhile.
+        try await context.sleep(until: context.firstStartedAt.addingTimeInterval(arguments.pause ?? 0))
         let three = try await context.step("three") { try Self.sideEffect("three", arguments, context) }
         return [one, two, three]
     }

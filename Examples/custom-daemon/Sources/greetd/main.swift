@@ -9,4 +9,5 @@ await CoroqDaemonMain.main { jobs in
     jobs.register(ThreeSteps())
     jobs.register(ShipWhenApproved())
     jobs.register(InvoiceRun())
+    jobs.register(Tally())
 }

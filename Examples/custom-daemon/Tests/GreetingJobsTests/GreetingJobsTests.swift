@@ -80,6 +80,12 @@ import Testing
         }
     }
 
+    @Test func tallyOutsideADaemonSaysNothingCanBeSentToIt() async throws {
+        await #expect(throws: TaskError.self) {
+            _ = try await Tally().run(.init(count: 1), context: context(task: 4))
+        }
+    }
+
     @Test func theRegistryDescribesTheJobsForCoroqJobs() {
         var registry = JobRegistry()
         registry.register(SendInvoice())
