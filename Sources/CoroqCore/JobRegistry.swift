@@ -29,6 +29,9 @@ public struct JobRegistry: Sendable {
 
     /// Adds a job; a later registration under the same name replaces the earlier one.
     public mutating func register<Job: JobDefinition>(_ job: Job) {
+        // `future` names the rows of standalone futures (`StandaloneFuture`): a job of that name would be
+        // taken for one.
+        precondition(job.name != StandaloneFuture.job, "the job name '\(StandaloneFuture.job)' is reserved for standalone futures; give the job another name")
         jobs[job.name] = RegisteredJob(job)
     }
 
