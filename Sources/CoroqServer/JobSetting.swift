@@ -72,6 +72,9 @@ extension JobOverlay {
     func apply(_ settings: [JobSetting], besides registry: JobRegistry, exec: ExecJob) throws(ConfigError) {
         var jobs = JobRegistry()
         for setting in settings {
+            guard setting.name != StandaloneFuture.job else {
+                throw ConfigError(key: "jobs.\(setting.name)", line: nil, message: "the job name '\(StandaloneFuture.job)' is reserved for standalone futures: give this one another name")
+            }
             guard !registry.isRegistered(setting.name) else {
                 throw ConfigError(key: "jobs.\(setting.name)", line: nil, message: "a job named \(setting.name) is registered already (built in, or in Swift): give this one another name")
             }
