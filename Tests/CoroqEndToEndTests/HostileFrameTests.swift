@@ -28,10 +28,10 @@ struct HostileFrameTests {
             let clock = ContinuousClock()
             let started = clock.now
             var round = 0
-            // 500 writes (about 2 s on a quiet machine), or 12 s under the load of the whole suite, whichever
+            // 300 writes (about 1 s on a quiet machine), or 8 s under the load of the whole suite, whichever
             // comes first: the fuzz keeps both cores busy, and other suites' timing must not suffer from it.
-            let rounds = SeededGenerator.rounds(standard: 500)
-            let bound: Duration = rounds > 500 ? .seconds(3600) : .seconds(12)
+            let rounds = SeededGenerator.rounds(standard: 300)
+            let bound: Duration = rounds > 300 ? .seconds(3600) : .seconds(8)
             while round < rounds && clock.now - started < bound {
                 round += 1
                 let write = frames.write(mostFrames: 6, using: &random)
