@@ -61,9 +61,9 @@ extension SQLiteTaskStore {
     /// parent id. A finished child's own descendants are included (a crash may have left them behind).
     private static let unfinishedDescendants = """
         WITH RECURSIVE tree(id, parent, depth) AS (
-            SELECT id, parent_id, 1 FROM tasks WHERE parent_id = ?1
+            SELECT id, \(TaskColumn.parentID.name), 1 FROM tasks WHERE \(TaskColumn.parentID.name) = ?1
             UNION ALL
-            SELECT tasks.id, tasks.parent_id, tree.depth + 1 FROM tasks JOIN tree ON tasks.parent_id = tree.id
+            SELECT tasks.id, tasks.\(TaskColumn.parentID.name), tree.depth + 1 FROM tasks JOIN tree ON tasks.\(TaskColumn.parentID.name) = tree.id
         )
         SELECT tree.id, tree.parent FROM tree JOIN tasks ON tasks.id = tree.id
         WHERE tasks.state IN (\(TaskState.allCases.filter { !$0.isFinal }.map(StoredTransition.literal).joined(separator: ", ")))
@@ -107,9 +107,9 @@ extension SQLiteTaskStore {
         try await writer.read { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 WITH RECURSIVE tree(id) AS (
-                    SELECT id FROM tasks WHERE parent_id = ?1
+                    SELECT id FROM tasks WHERE \(TaskColumn.parentID.name) = ?1
                     UNION ALL
-                    SELECT tasks.id FROM tasks JOIN tree ON tasks.parent_id = tree.id
+                    SELECT tasks.id FROM tasks JOIN tree ON tasks.\(TaskColumn.parentID.name) = tree.id
                 )
                 SELECT \(TaskColumn.selection) FROM tasks WHERE id IN (SELECT id FROM tree) ORDER BY id LIMIT ?2
                 """), arguments: [id.rawValue, limit]).map(TaskRecord.init(row:))
@@ -122,7 +122,7 @@ extension SQLiteTaskStore {
         return try await writer.read { db in
             var ids: [TaskID: [TaskID]] = [:]
             for row in try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT parent_id, id FROM tasks WHERE parent_id IN (SELECT value FROM json_each(?)) ORDER BY id
+                SELECT \(TaskColumn.parentID.name), id FROM tasks WHERE \(TaskColumn.parentID.name) IN (SELECT value FROM json_each(?)) ORDER BY id
                 """), arguments: [list]) {
                 ids[TaskID(row[0] as Int64), default: []].append(TaskID(row[1] as Int64))
             }

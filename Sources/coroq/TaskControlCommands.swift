@@ -8,7 +8,7 @@ import Foundation
 
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show a task with every attempt and every run of its on-done command.")
+        commandName: "show", abstract: "Show a task with every attempt, its steps, its child tasks (nested) and every run of its on-done command.")
 
     @OptionGroup var options: ClientOptions
 
@@ -31,7 +31,7 @@ struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cancel",
         abstract: "Cancel a task: a running one is stopped (its processes get SIGTERM, then SIGKILL).",
-        discussion: "Returns once the task is recorded cancelled. A task that has finished cannot be cancelled (exit 1).")
+        discussion: "Its unfinished child tasks (and theirs) are cancelled too, with the reason 'parent ID cancelled: REASON'. Returns once the task and each of them is recorded cancelled (their processes have ended). A task that has finished cannot be cancelled (exit 1).")
 
     @OptionGroup var options: ClientOptions
 

@@ -21,6 +21,9 @@ import Testing
         TaskInfo(id: 8, job: "noop", args: "{\"pad\":\"xx", state: .succeeded, attempts: 1, createdAt: 1,
                  startedAt: 2, finishedAt: 3, result: "[1,2", error: nil, onDone: nil,
                  argsTruncated: 5000, resultTruncated: 300),
+        // A child that has children of its own.
+        TaskInfo(id: 9, job: "exec", args: [:], state: .running, attempts: 1, createdAt: 1, startedAt: 2,
+                 finishedAt: nil, result: nil, error: nil, onDone: nil, parent: 3, children: [10, 11]),
     ]
 
     @Test(arguments: tasks)
