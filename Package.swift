@@ -21,6 +21,8 @@ let package = Package(
         // run by CoroqDaemon. No target of these carries unsafeFlags, so a package may depend on them by version.
         .library(name: "CoroqDaemon", targets: ["CoroqDaemon"]),
         .library(name: "CoroqCore", targets: ["CoroqCore"]),
+        // JSONValue, which jobs' untyped spawns, results and futures carry.
+        .library(name: "CoroqJSON", targets: ["CoroqJSON"]),
         .library(name: "CoroqServer", targets: ["CoroqServer"]),
         .library(name: "CoroqClient", targets: ["CoroqClient"]),
     ],

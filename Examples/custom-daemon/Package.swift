@@ -14,7 +14,9 @@ let package = Package(
     ],
     targets: [
         // The jobs, in a library of their own so that tests can run them without a daemon.
-        .target(name: "GreetingJobs", dependencies: [.product(name: "CoroqCore", package: "coroq")]),
+        .target(
+            name: "GreetingJobs",
+            dependencies: [.product(name: "CoroqCore", package: "coroq"), .product(name: "CoroqJSON", package: "coroq")]),
         // The daemon: coroqd's flags, config file, socket and systemd support, plus the jobs above.
         .executableTarget(
             name: "greetd",

@@ -2,7 +2,7 @@ import CoroqCore
 import CoroqDaemon
 import GreetingJobs
 
-// coroqd with four more jobs. `greetd --help` lists the same flags as coroqd; `coroq` talks to it as to coroqd.
+// coroqd with more jobs. `greetd --help` lists the same flags as coroqd; `coroq` talks to it as to coroqd.
 await CoroqDaemonMain.main { jobs in
     jobs.register(Greet())
     jobs.register(SendInvoice())
@@ -10,4 +10,5 @@ await CoroqDaemonMain.main { jobs in
     jobs.register(ShipWhenApproved())
     jobs.register(InvoiceRun())
     jobs.register(Tally())
+    jobs.register(NapParent())
 }
