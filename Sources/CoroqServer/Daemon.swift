@@ -155,6 +155,7 @@ public struct Daemon: Sendable {
             tasks: RegistryTaskWatcher(store: store, waiters: waiters), messages: messages, progress: progressBoard
         ) { record in
             progressBoard.finished(record.id)
+            messages.finished(record.id)
             waiters.finished(record)
             callbacks.enqueue(record)
             idle.nudge()

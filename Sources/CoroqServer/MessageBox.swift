@@ -6,7 +6,7 @@ import Foundation
 /// receivers (`send`), hands out each value once (`receive`). Shared by `JobContext.receive` (through the
 /// scheduler) and `coroq receive`.
 struct MessageBox: TaskMessages {
-    let store: any MessageStore
+    let store: any MessageStore & TaskStore
     let clock: any WallClock
     let signals = SendSignals()
 
@@ -15,6 +15,11 @@ struct MessageBox: TaskMessages {
         let receipt = try await store.send(task, value: value, at: clock.now())
         if case .stored = receipt { signals.signal(task) }
         return receipt
+    }
+
+    /// The task finished: receivers still waiting for it (a script killed in `coroq receive`) end.
+    func finished(_ task: TaskID) {
+        signals.close(task)
     }
 
     func receive(_ task: TaskID, number: Int, until deadline: Date?) async throws -> JSONValue? {
@@ -27,16 +32,17 @@ struct MessageBox: TaskMessages {
         }
     }
 
-    /// True when a send arrived, false once `deadline` has passed first.
+    /// True when a send arrived, false once `deadline` has passed first; throws `TaskError` code
+    /// `task_finished` when the task finished meanwhile.
     private func waitForSend(_ task: TaskID, _ token: UInt64, until deadline: Date?) async throws -> Bool {
         guard let deadline else {
-            await signals.wait(task, token)
+            guard await signals.wait(task, token) else { throw TaskError.finishedWhileReceiving(task) }
             return true
         }
         if clock.now() >= deadline { return false }
         return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                await signals.wait(task, token)
+                guard await signals.wait(task, token) else { throw TaskError.finishedWhileReceiving(task) }
                 return true
             }
             group.addTask {
@@ -46,5 +52,12 @@ struct MessageBox: TaskMessages {
             defer { group.cancelAll() }
             return try await group.next() ?? false
         }
+    }
+}
+
+extension TaskError {
+    /// A receive whose task finished while it waited.
+    static func finishedWhileReceiving(_ task: TaskID) -> TaskError {
+        TaskError(code: "task_finished", message: "task \(task) finished while waiting for a value")
     }
 }

@@ -50,6 +50,7 @@ struct MessageHandler: Sendable {
             throw RPCError(.invalidParams, "timeout must be a number of seconds, 0 or more")
         }
         let task = TaskID(params.task)
+        try await refuseFinished(task)
         let attempt = params.attempt ?? 0
         let number = received.next(task, attempt: attempt)
         let deadline = params.timeout.map { box.clock.now().addingTimeInterval($0) }
@@ -59,12 +60,29 @@ struct MessageHandler: Sendable {
             value = try await parkedReceive(task, number: number, until: deadline)
         } catch is CancellationError {
             throw RPCError(.shuttingDown, "coroqd is stopping; the task's script runs again after the restart")
+        } catch let error as TaskError where error.code == "task_finished" {
+            throw RPCError(.taskFinished, error.message)
         } catch {
             throw RPCError(storeFailure: error)
         }
         guard let value else { return ReceiveResult(value: nil, timedOut: true) }
         received.taken(task, attempt: attempt, number: number)
         return ReceiveResult(value: value, timedOut: false)
+    }
+
+    /// Refuses a receive for an unknown task, or one that is finished: nothing would ever be sent to it.
+    private func refuseFinished(_ task: TaskID) async throws(RPCError) {
+        let record: TaskRecord?
+        do {
+            record = try await box.store.task(task)
+        } catch {
+            throw RPCError(storeFailure: error)
+        }
+        guard let record else { throw RPCError(.taskNotFound, "no task with id \(task)") }
+        if record.state.isFinal {
+            throw RPCError(.taskFinished, "task \(task) is \(record.state.rawValue): nothing more will be sent to it",
+                           data: ["state": .string(record.state.rawValue)])
+        }
     }
 
     /// `MessageBox.receive` with the task's slot given back meanwhile, ended by a shutdown.

@@ -8,6 +8,8 @@ final class SendSignals: Sendable {
         case idle
         case signalled
         case waiting(CheckedContinuation<Void, Never>)
+        /// The task finished: nothing more will be sent to it.
+        case closed
     }
 
     private struct State {
@@ -43,6 +45,7 @@ final class SendSignals: Sendable {
             var waiters: [CheckedContinuation<Void, Never>] = []
             for (token, slot) in slots {
                 if case .waiting(let waiter) = slot { waiters.append(waiter) }
+                if case .closed = slot { continue }
                 slots[token] = .signalled
             }
             state.slots[task] = slots
@@ -51,9 +54,24 @@ final class SendSignals: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// `task` finished: its receivers wake, and find it closed.
+    func close(_ task: TaskID) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard var slots = state.slots[task] else { return [] }
+            var waiters: [CheckedContinuation<Void, Never>] = []
+            for (token, slot) in slots {
+                if case .waiting(let waiter) = slot { waiters.append(waiter) }
+                slots[token] = .closed
+            }
+            state.slots[task] = slots
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
     /// Returns once a send to `task` arrived since `register` (or the last `wait`), or the caller is
-    /// cancelled.
-    func wait(_ task: TaskID, _ token: UInt64) async {
+    /// cancelled. False when the task finished instead (`close`).
+    func wait(_ task: TaskID, _ token: UInt64) async -> Bool {
         await withTaskCancellationHandler {
             await withCheckedContinuation { waiter in
                 let now = state.withLock { state -> Bool in
@@ -65,10 +83,13 @@ final class SendSignals: Sendable {
                     case .signalled?, .waiting?, nil:
                         state.slots[task]?[token] = .idle
                         return true
+                    case .closed?:
+                        return true
                     }
                 }
                 if now { waiter.resume() }
             }
+            return !isClosed(task, token)
         } onCancel: {
             let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
                 guard case .waiting(let waiter)? = state.slots[task]?[token] else { return nil }
@@ -76,6 +97,13 @@ final class SendSignals: Sendable {
                 return waiter
             }
             waiter?.resume()
+        }
+    }
+
+    private func isClosed(_ task: TaskID, _ token: UInt64) -> Bool {
+        state.withLock { state in
+            if case .closed? = state.slots[task]?[token] { return true }
+            return false
         }
     }
 }

@@ -81,6 +81,24 @@ struct SendReceiveTests {
         }
     }
 
+    /// A script cancelled while it waits in `coroq receive`: the daemon ends that receive (it does not wait
+    /// for ever for a value no one can send), and a receive for a finished task is refused.
+    @Test func aReceiveEndsWhenItsTaskFinishes() async throws {
+        let path = "\(Binaries.directory):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"
+        try await withDaemon(directory, environment: ["PATH": path]) { daemon in
+            let id = try await daemon.coroq("submit", "exec", "--", "sh", "-c", "coroq receive").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try await daemon.log.line(containing: "receive 1 of task \(id) waits")
+            #expect(try await daemon.coroq("cancel", id).exitCode == 0)
+            _ = try await daemon.log.line(containing: "refused a request: task \(id) finished while waiting for a value", "task_finished")
+            let late = try await Subprocess.run(
+                .path(Binaries.coroq), arguments: ["receive"],
+                environment: .inherit.updating(["COROQ_TASK_ID": id, "COROQ_SOCKET": directory.socket]),
+                output: .string(limit: 1 << 16), error: .string(limit: 1 << 16))
+            #expect(late.terminationStatus == .exited(1))
+            #expect(late.standardError.contains("is cancelled"), "\(late.standardError)")
+        }
+    }
+
     @Test func receiveOutsideATaskIsAUsageError() async throws {
         let result = try await Subprocess.run(
             .path(Binaries.coroq), arguments: ["receive"],
