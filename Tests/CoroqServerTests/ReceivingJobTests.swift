@@ -32,31 +32,8 @@ private final class Notes: Sendable {
 /// through the protocol wake it, and a `wait` that asks is pushed its progress.
 @Suite(.timeLimit(.minutes(1)))
 struct ReceivingJobTests {
-    func withDaemon(_ body: (String) async throws -> Void) async throws {
-        let directory = "/tmp/coroq-recv-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let configuration = DaemonConfiguration(socketPath: "\(directory)/s.sock", databasePath: "\(directory)/db/coroq.db")
-        var daemon = Daemon(configuration: configuration, logger: Logger(label: "test"))
-        daemon.registry.register(AddUp())
-        let (ready, readySink) = AsyncStream.makeStream(of: Void.self)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { [daemon] in
-                defer { readySink.finish() }
-                try await daemon.run { readySink.yield() }
-            }
-            var iterator = ready.makeAsyncIterator()
-            guard await iterator.next() != nil else {
-                try await group.next()
-                Issue.record("the daemon stopped before it was ready")
-                return
-            }
-            try await body(configuration.socketPath)
-            group.cancelAll()
-        }
-    }
-
     @Test func sentValuesReachAWaitingReceiveAndItsProgressIsPushedToAWait() async throws {
-        try await withDaemon { socket in
+        try await withInProcessDaemon(register: { $0.register(AddUp()) }) { socket in
             let id = try await ControlClient.withConnection(socketPath: socket) { client in
                 try await client.call(.submit, SubmitParams(tasks: [TaskSpec(job: "add-up", args: ["count": 2])]),
                                       as: SubmitResult.self).ids[0]
