@@ -87,20 +87,18 @@ final class ScheduleService: Service, Sendable {
 
     /// Submits the plan's due slots and records its last slot; false when the store failed (try again).
     private func fire(_ schedule: Schedule, plan: SlotPlan, last: Date, at now: Date) async -> Bool {
-        var slots = plan.due
-        let task: NewTask
+        let task: NewTask?
         do {
             task = try makeTask(schedule.task)
         } catch {
             // The job is gone from this daemon, or its arguments no longer pass: the slots pass unfired.
             logger.error("schedule \(schedule.name): its task cannot be submitted; slots passed over", metadata: [
-                "error": "\(error)", "slots": "\(slots.count)",
+                "error": "\(error)", "slots": "\(plan.due.count)",
             ])
-            slots = []
-            task = NewTask(job: "", arguments: .emptyObject)
+            task = nil
         }
         do {
-            let fired = try await store.fire(schedule: schedule.name, slots: slots, task: task, last: last, at: now)
+            let fired = try await store.fire(schedule: schedule.name, slots: plan.due, task: task, last: last, at: now)
             if !fired.isEmpty {
                 wake()
                 logger.info("schedule fired", metadata: [

@@ -63,8 +63,9 @@ extension SQLiteTaskStore: ScheduleStore {
         }
     }
 
-    public func fire(schedule name: String, slots: [Date], task: NewTask, last: Date, at now: Date) async throws -> [TaskRecord] {
-        let tasks = Array(repeating: task, count: slots.count)
+    public func fire(schedule name: String, slots: [Date], task: NewTask?, last: Date, at now: Date) async throws -> [TaskRecord] {
+        let slots = task == nil ? [] : slots
+        let tasks = task.map { Array(repeating: $0, count: slots.count) } ?? []
         let rows = try Self.submittedRows(tasks)
         let ids = try await batch.write { db -> [Int64] in
             // Only slots after the recorded last one, of a schedule that still exists.

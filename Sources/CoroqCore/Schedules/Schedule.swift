@@ -144,9 +144,10 @@ public protocol ScheduleStore: Sendable {
     /// Pauses or resumes; a resumed schedule skips the slots that passed while it was paused. False when
     /// there is no such schedule.
     func setSchedule(named name: String, paused: Bool, at now: Date) async throws -> Bool
-    /// Submits one task per slot and records `last` as the schedule's last slot, in one transaction; a
+    /// Submits `task` once per slot and records `last` as the schedule's last slot, in one transaction; a
     /// slot recorded already (a slot never fires twice) or a schedule removed meanwhile submits nothing.
-    func fire(schedule name: String, slots: [Date], task: NewTask, last: Date, at now: Date) async throws -> [TaskRecord]
+    /// Without a task, the slots up to `last` pass unfired.
+    func fire(schedule name: String, slots: [Date], task: NewTask?, last: Date, at now: Date) async throws -> [TaskRecord]
     /// The schedule and slot a task was submitted for, if a schedule submitted it.
     func firing(of task: TaskID) async throws -> (schedule: String, slot: Date)?
 }
