@@ -13,10 +13,13 @@ struct Coroq: AsyncParsableCommand {
 
             EXIT CODES
               0   success (for wait: every task succeeded)
-              1   the daemon refused the request (unknown job, bad arguments, no such task, a wrong state)
-              2   a task waited for (or asked for with `result`) failed or was cancelled
-              3   wait --timeout passed with tasks still pending (or `result` of an unfinished task or future, or
-                  receive --timeout passed with nothing sent)
+              1   the daemon refused the request (unknown job, bad arguments,
+                  no such task, a wrong state)
+              2   a task waited for (or asked for with `result`) failed or was
+                  cancelled
+              3   wait --timeout passed with tasks still pending; receive
+                  --timeout passed with nothing sent; `result` of an unfinished
+                  task or future
               64  usage error
               69  coroqd is not running, or stopped while answering
             """,
