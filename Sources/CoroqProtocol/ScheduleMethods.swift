@@ -72,3 +72,15 @@ public struct ScheduleListResult: Codable, Sendable {
 public struct ScheduleListParams: Codable, Sendable {
     public init() {}
 }
+
+/// Which schedule submitted a task, for which slot (`show`).
+public struct ScheduleFiringInfo: Codable, Sendable, Equatable {
+    public var name: String
+    /// Seconds since 1970: the slot's time (when it was due, not when it was submitted).
+    public var slot: Double
+
+    public init(name: String, slot: Double) {
+        self.name = name
+        self.slot = slot
+    }
+}

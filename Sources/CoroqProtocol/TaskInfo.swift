@@ -113,6 +113,8 @@ public struct TaskDetail: Codable, Sendable {
     public var after: [Int64]?
     /// Its children, each with theirs (absent when it has none).
     public var tree: [TaskTreeNode]?
+    /// The schedule that submitted it, and for which slot (absent for a task submitted otherwise).
+    public var schedule: ScheduleFiringInfo?
 
     public init(
         task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil,

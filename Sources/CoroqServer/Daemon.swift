@@ -178,7 +178,7 @@ public struct Daemon: Sendable {
             status: StatusHandler(store: store, startedAt: Date(), progress: progress),
             control: TaskControlHandler(
                 store: store, registry: registry, scheduler: scheduler, children: ChildrenHandler(store: store, spawner: scheduler),
-                progress: progress),
+                progress: progress, schedules: store),
             logs: LogsHandler(store: store, waiters: waiters, hub: outputHub, logDirectory: configuration.logDirectory),
             maintenance: maintenance,
             steps: StepHandler(store: store, logger: logger),

@@ -11,6 +11,8 @@ struct TaskControlHandler: Sendable {
     let children: ChildrenHandler
     /// Adds the task's latest progress report to `show`.
     let progress: ProgressHandler
+    /// Which schedule submitted a task, for `show`.
+    let schedules: any ScheduleStore
 
     func show(_ params: TaskParams) async throws(RPCError) -> TaskDetail {
         let id = TaskID(params.id)
@@ -20,11 +22,15 @@ struct TaskControlHandler: Sendable {
             let tree = try await children.tree(of: id)
             var task = TaskInfo(record)
             task.children = tree.isEmpty ? nil : tree.map(\.id)
-            return TaskDetail(
+            var detail = TaskDetail(
                 task: await progress.adding(to: [task])[0],
                 attempts: try await store.attempts(of: id).map(AttemptInfo.init),
                 callbacks: try await store.callbackRuns(of: id).map(CallbackRunInfo.init),
                 steps: try await store.steps(of: id).map(StepInfo.init), after: after.isEmpty ? nil : after, tree: tree.isEmpty ? nil : tree)
+            detail.schedule = try await schedules.firing(of: id).map {
+                ScheduleFiringInfo(name: $0.schedule, slot: $0.slot.timeIntervalSince1970)
+            }
+            return detail
         } catch {
             throw RPCError(storeFailure: error)
         }

@@ -33,6 +33,7 @@ enum TaskFormat {
         if let error = task.error { lines.append("error    \(error.code): \(error.message)") }
         if let onDone = task.onDone { lines.append("on-done  \(onDone)") }
         if let parent = task.parent { lines.append("parent   \(parent)") }
+        if let schedule = detail.schedule { lines.append("schedule \(schedule.name), slot \(timestamp(schedule.slot))") }
         if let after = detail.after, !after.isEmpty {
             lines.append("after    \(after.map(String.init).joined(separator: " "))  (still waiting for them)")
         }

@@ -17,6 +17,9 @@ struct ScheduleTests {
             let status = try JSONSerialization.jsonObject(with: Data(try await daemon.coroq("status", "--json").stdout.utf8)) as? [String: Any]
             let tasks = status?["tasks"] as? [[String: Any]] ?? []
             #expect(tasks.contains { $0["job"] as? String == "noop" })
+            let fired = try #require(tasks.first { $0["job"] as? String == "noop" }?["id"] as? Int)
+            let shown = try await daemon.coroq("show", "\(fired)").stdout
+            #expect(shown.contains("schedule tick, slot 20"), "show names the schedule and slot: \(shown)")
 
             let listed = try await daemon.coroq("schedule", "list")
             #expect(listed.stdout.contains("tick"))
