@@ -119,7 +119,8 @@ import Testing
         everything.allowedUsers = []
         everything.allowedGroups = []
         everything.schedules = []
-        #expect(everything.keysSet.count == 18, "a settings property is missing from DaemonSettings.fields")
+        everything.jobs = []
+        #expect(everything.keysSet.count == 19, "a settings property is missing from DaemonSettings.fields")
     }
 }
 
@@ -150,6 +151,35 @@ import Testing
         ("[schedules.\"a b\"]\nevery = \"5m\"\njob = \"noop\"\n", "schedules.a b", "letters, digits"),
     ])
     func aBadScheduleNamesItsPlace(toml: String, place: String, says: String) {
+        #expect { _ = try DaemonSettings(toml: toml) } throws: { error in
+            "\(error)".contains(place) && "\(error)".contains(says)
+        }
+    }
+}
+
+/// `[jobs.NAME]` tables: command templates read whole, refused with the job and key at fault.
+@Suite struct JobSettingsTests {
+    @Test func aJobTableIsReadWithItsTemplate() throws {
+        let settings = try DaemonSettings(toml: """
+            [jobs.sync]
+            command = ["rsync", "-a", "{source}/", "{target}"]
+            description = "Copies a directory"
+            cwd = "/srv"
+            no_repeat = true
+            """)
+        let job = try #require(settings.jobs?.first)
+        #expect(job.name == "sync" && job.template.placeholders == ["source", "target"])
+        #expect(job.description == "Copies a directory" && job.directory == "/srv" && job.noRepeat)
+    }
+
+    @Test(arguments: [
+        ("[jobs.a]\ncommand = [\"sh\", \"-c\", \"echo {x}\"]\n", "jobs.a.command", "inside a shell script"),
+        ("[jobs.a]\ndescription = \"x\"\n", "jobs.a.command", "expected an array of strings"),
+        ("[jobs.a]\ncommand = [\"true\"]\nretries = 3\n", "jobs.a.retries", "unknown key"),
+        ("[jobs.a]\ncommand = [\"true\"]\ncwd = \"srv\"\n", "jobs.a.cwd", "absolute path"),
+        ("[jobs.\"a b\"]\ncommand = [\"true\"]\n", "jobs.a b", "letters, digits"),
+    ])
+    func aBadJobNamesItsPlace(toml: String, place: String, says: String) {
         #expect { _ = try DaemonSettings(toml: toml) } throws: { error in
             "\(error)".contains(place) && "\(error)".contains(says)
         }
