@@ -67,27 +67,34 @@ struct ConfigReloadService: Service {
         var now = running
         var changed: [String] = []
         var file = file
+        // A key left out of the file means its default, and so does a key neither the file nor a flag
+        // set at start: compare the two with their defaults filled in, so that an unchanged file applies
+        // nothing (it used to report "applied=concurrency=100000 retention=604800s log_level=info").
+        var was = running
         file.concurrency = file.concurrency ?? SchedulerConfiguration().concurrencyLimit
         file.retention = file.retention ?? 7 * 86400
         file.logLevel = file.logLevel ?? "info"
-        if !fromFlags.contains("concurrency"), let limit = file.concurrency, limit != running.concurrency {
+        was.concurrency = was.concurrency ?? SchedulerConfiguration().concurrencyLimit
+        was.retention = was.retention ?? 7 * 86400
+        was.logLevel = was.logLevel ?? "info"
+        if !fromFlags.contains("concurrency"), let limit = file.concurrency, limit != was.concurrency {
             scheduler.setConcurrencyLimit(limit)
             now.concurrency = limit
             changed.append("concurrency=\(limit)")
         }
-        if !fromFlags.contains("retention"), let seconds = file.retention, seconds != running.retention {
+        if !fromFlags.contains("retention"), let seconds = file.retention, seconds != was.retention {
             retention.seconds = seconds
             now.retention = seconds
             changed.append("retention=\(Int(seconds))s")
         }
-        if !fromFlags.contains("log_level"), let name = file.logLevel, name != running.logLevel,
+        if !fromFlags.contains("log_level"), let name = file.logLevel, name != was.logLevel,
            let level = Logger.Level(rawValue: name) {
             logLevel?.current = level
             now.logLevel = name
             changed.append("log_level=\(name)")
         }
         // Keys set by flags keep their values; the other changed keys take effect only at a restart.
-        let needRestart = file.keysDiffering(from: running)
+        let needRestart = file.keysDiffering(from: was)
             .filter { !DaemonSettings.reloadable.contains($0) && !fromFlags.contains($0) }
         logger.notice("SIGHUP: config re-read", metadata: [
             "applied": "\(changed.isEmpty ? "nothing changed" : changed.joined(separator: " "))",

@@ -52,4 +52,15 @@ struct ConfigTests {
         }
         #expect(exit.status == .exited(0))
     }
+
+    /// A reload of a file that sets nothing changes nothing, and says so (defaults against defaults).
+    @Test func aReloadOfAnUnchangedFileAppliesNothing() async throws {
+        let config = directory.file("empty.toml")
+        try "".write(toFile: config, atomically: true, encoding: .utf8)
+        try await withDaemon(directory, arguments: ["--config", config]) { daemon in
+            kill(daemon.pid, SIGHUP)
+            let line = try await daemon.log.line(containing: "SIGHUP: config re-read")
+            #expect(line.contains("applied=nothing changed") && line.contains("needs_restart=none"), "\(line)")
+        }
+    }
 }
