@@ -1,7 +1,8 @@
+import CoroqJSON
 import Foundation
 
 /// A wall-clock minute — year, month, day, hour, minute — with no time zone: what a cron expression matches.
-/// Arithmetic on the proleptic Gregorian calendar, in days since 1970-01-01 (Howard Hinnant's algorithms).
+/// Arithmetic on the proleptic Gregorian calendar, in days since 1970-01-01 (`CivilDate`).
 struct CivilMinute: Sendable, Equatable, Comparable, CustomStringConvertible {
     var year: Int
     var month: Int  // 1…12
@@ -14,7 +15,7 @@ struct CivilMinute: Sendable, Equatable, Comparable, CustomStringConvertible {
         let local = seconds + offset
         let days = Int((Double(local) / 86400).rounded(.down))
         let secondOfDay = local - days * 86400
-        (year, month, day) = Self.civil(fromDays: days)
+        (year, month, day) = CivilDate.date(fromDays: days)
         hour = secondOfDay / 3600
         minute = (secondOfDay % 3600) / 60
     }
@@ -24,11 +25,11 @@ struct CivilMinute: Sendable, Equatable, Comparable, CustomStringConvertible {
     }
 
     /// Seconds since 1970 of this wall time read as UTC (subtract a zone's offset to get the instant).
-    var naiveSeconds: Int { Self.days(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 }
+    var naiveSeconds: Int { CivilDate.days(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 }
 
     /// 0 = Sunday … 6 = Saturday.
     var weekday: Int {
-        let days = Self.days(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         return ((days % 7) + 7 + 4) % 7  // 1970-01-01 was a Thursday
     }
 
@@ -73,27 +74,5 @@ struct CivilMinute: Sendable, Equatable, Comparable, CustomStringConvertible {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days since 1970-01-01 of a civil date.
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
