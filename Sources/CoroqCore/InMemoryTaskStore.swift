@@ -33,7 +33,8 @@ public actor InMemoryTaskStore: TaskStore {
             lastID += 1
             let record = TaskRecord(
                 id: TaskID(lastID), job: new.job, arguments: new.arguments, state: new.initialState,
-                onDone: new.onDone, repeatable: new.repeatable, createdAt: now)
+                onDone: new.onDone, repeatable: new.repeatable, createdAt: now, runAt: new.runAt,
+                priority: new.priority, retryPolicy: new.retryPolicy)
             records[record.id] = record
             if let after = new.after { blockedOn[record.id] = after }
             return record
@@ -80,7 +81,8 @@ public actor InMemoryTaskStore: TaskStore {
     public func dependencies(of id: TaskID) -> [TaskID] { blockedOn[id]?.ids ?? [] }
 
     public func claim(limit: Int, at now: Date) throws -> [TaskRecord] {
-        let ids = records.values.filter { $0.state == .queued }.map(\.id).sorted().prefix(limit)
+        let ids = records.values.filter { $0.state == .queued }
+            .sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }.map(\.id).prefix(limit)
         return try ids.map { id in
             var record = records[id]!
             record.state = try record.state.applying(.claim)
@@ -98,6 +100,7 @@ public actor InMemoryTaskStore: TaskStore {
         let record = try current.finishing(outcome, at: now)
         records[id] = record
         if current.state == .running { closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now) }
+        guard record.state.isFinal else { return record }  // backing off: not finished
         if record.onDone != nil { pendingCallbackIDs.insert(id) }
         settleDependents(of: id, at: now)
         return record
@@ -113,8 +116,10 @@ public actor InMemoryTaskStore: TaskStore {
     }
 
     public func retry(_ id: TaskID, at now: Date) throws -> TaskRecord {
-        guard let record = try records[id]?.applying(.retry) else { throw TaskStoreError.notFound(id) }
+        guard let record = try records[id]?.retrying() else { throw TaskStoreError.notFound(id) }
         records[id] = record
+        pendingCallbackIDs.remove(id)
+        cancelReasons[id] = nil
         return record
     }
 
@@ -263,7 +268,7 @@ public actor InMemoryTaskStore: TaskStore {
     }
 
     public func unfinishedTaskIDs() -> [TaskID] {
-        records.values.filter { [.queued, .running, .blocked].contains($0.state) }.map(\.id).sorted()
+        records.values.filter { [.queued, .running, .blocked, .scheduled].contains($0.state) }.map(\.id).sorted()
     }
 
     public func countsByState() -> [TaskState: Int] {
@@ -286,5 +291,12 @@ public actor InMemoryTaskStore: TaskStore {
 
     public func pendingCallbacks() -> [TaskRecord] {
         pendingCallbackIDs.sorted().compactMap { records[$0] }
+    }
+
+    public func promoteDue(at now: Date) throws -> Date? {
+        for record in records.values where record.state == .scheduled && (record.runAt ?? now) <= now {
+            records[record.id] = try record.applying(.promote)
+        }
+        return records.values.filter { $0.state == .scheduled }.compactMap(\.runAt).min()
     }
 }

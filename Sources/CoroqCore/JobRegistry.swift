@@ -63,6 +63,11 @@ public struct JobRegistry: Sendable {
         entry(job)?.isRepeatSafe ?? true
     }
 
+    /// The job's default retry policy (`JobDefinition.retryPolicy`), for a submit that gave none.
+    public func defaultRetryPolicy(job: String) -> RetryPolicy? {
+        entry(job)?.retryPolicy
+    }
+
     /// For a `TimedJob`: when an attempt of a task that first started at `firstStartedAt` has nothing left
     /// to wait for. Nil for other jobs, and for arguments that do not decode (`run` reports those).
     package func readyTime(job: String, arguments: JSONValue, firstStartedAt: Date) -> Date? {
@@ -164,6 +169,7 @@ private struct RegisteredJob: Sendable {
     let description: JobDescription
     let cleanUpAfterCrash: @Sendable ([TaskRecord], any CheckpointStore, Logger) async -> Void
     let orphanedProcessGroup: @Sendable (TaskRecord, any CheckpointStore) async -> Int32?
+    let retryPolicy: RetryPolicy?
 
     /// A `TimedJob`'s two functions, with its argument type erased.
     struct TimedHooks: Sendable {
@@ -176,6 +182,7 @@ private struct RegisteredJob: Sendable {
             name: job.name, summary: job.summary, isRepeatSafe: job.isRepeatSafe, isTimed: job is any TimedJob,
             arguments: job.argumentDescriptions)
         isRepeatSafe = job.isRepeatSafe
+        retryPolicy = job.retryPolicy
         timed = (job as? any TimedJob).map { Self.timedHooks(of: $0) }
         cleanUpAfterCrash = { await job.cleanUpAfterCrash(requeued: $0, checkpoints: $1, logger: $2) }
         orphanedProcessGroup = { await job.orphanedProcessGroup(of: $0, checkpoints: $1) }

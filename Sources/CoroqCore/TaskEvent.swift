@@ -13,10 +13,14 @@ public enum TaskEvent: Sendable, Equatable {
     case requeue
     /// The attempt was cut off by a crash and the job is not safe to repeat: a person decides.
     case interrupt
-    /// A person sends an interrupted task back to the queue.
+    /// A person sends an interrupted, failed or cancelled task back to the queue (a new attempt).
     case retry
     /// The dependencies of a blocked task finished (as its `--after-policy` wants): it joins the queue.
     case release
+    /// A scheduled task's run time came: it joins the queue.
+    case promote
+    /// The attempt failed and the task's retry policy allows another: it waits (`scheduled`) for its back-off.
+    case backOff
 }
 
 extension TaskState {
@@ -37,8 +41,12 @@ extension TaskState {
         case (.pending, .succeed): return .succeeded
         case (.pending, .fail): return .failed
         case (.pending, .cancel): return .cancelled
+        case (.running, .backOff): return .scheduled
+        case (.scheduled, .promote): return .queued
+        case (.scheduled, .cancel): return .cancelled
+        case (.failed, .retry), (.cancelled, .retry): return .queued
         case (.queued, _), (.running, _), (.interrupted, _), (.succeeded, _), (.failed, _), (.cancelled, _),
-             (.blocked, _), (.pending, _):
+             (.blocked, _), (.pending, _), (.scheduled, _):
             throw TaskTransitionError(from: self, event: event)
         }
     }

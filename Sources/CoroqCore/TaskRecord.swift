@@ -22,13 +22,23 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     public var finishedAt: Date?
     /// The task that spawned this one (`JobContext.spawn`, `coroq spawn`); nil for a submitted task.
     public var parentID: TaskID?
+    /// When a `scheduled` task joins the queue (a delay, or a retry's back-off); kept after it ran.
+    public var runAt: Date?
+    /// Higher runs first among queued tasks; ties oldest first. Default 0.
+    public var priority: Int
+    /// How a failed attempt is retried; nil: a failed attempt fails the task.
+    public var retryPolicy: RetryPolicy?
 
     public init(
         id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
         result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil, repeatable: Bool = true,
-        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil
+        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil,
+        runAt: Date? = nil, priority: Int = 0, retryPolicy: RetryPolicy? = nil
     ) {
         self.parentID = parentID
+        self.runAt = runAt
+        self.priority = priority
+        self.retryPolicy = retryPolicy
         self.repeatable = repeatable
         self.id = id
         self.job = job
@@ -44,8 +54,10 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     }
 
     /// This task with `outcome` applied: its final state, result or error, and finish time. Throws when the
-    /// current state does not allow it (a task finishes once).
+    /// current state does not allow it (a task finishes once). A failed attempt of a running task whose
+    /// retry policy allows another leaves it `scheduled` for its back-off instead (`backingOff`).
     public func finishing(_ outcome: TaskOutcome, at now: Date) throws(TaskTransitionError) -> TaskRecord {
+        if let retry = try backingOff(outcome, at: now) { return retry }
         var record = self
         record.state = try state.applying(outcome.event)
         switch outcome {
@@ -69,7 +81,7 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     /// The outcome of a finished task, nil while it is queued or running.
     public var outcome: TaskOutcome? {
         switch state {
-        case .queued, .running, .interrupted, .blocked, .pending: nil
+        case .queued, .running, .interrupted, .blocked, .pending, .scheduled: nil
         case .succeeded: .succeeded(result ?? .null)
         case .failed: .failed(error ?? TaskError(code: "unknown", message: "failed"))
         case .cancelled: .cancelled(reason: error?.message ?? "cancelled")
@@ -87,11 +99,21 @@ public struct NewTask: Sendable, Equatable {
     public var after: TaskDependencies?
     /// True for a standalone future: stored `pending`, never claimed, resolved by a person or a program.
     public var isFuture: Bool
+    /// When it joins the queue (`--in`/`--at`): stored `scheduled` until then. Nil: at once.
+    public var runAt: Date?
+    /// Higher runs first; ties oldest first.
+    public var priority: Int
+    /// How a failed attempt is retried; nil: not at all.
+    public var retryPolicy: RetryPolicy?
 
     public init(
         job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil, repeatable: Bool = true,
-        after: TaskDependencies? = nil, isFuture: Bool = false
+        after: TaskDependencies? = nil, isFuture: Bool = false, runAt: Date? = nil, priority: Int = 0,
+        retryPolicy: RetryPolicy? = nil
     ) {
+        self.runAt = runAt
+        self.priority = priority
+        self.retryPolicy = retryPolicy
         self.job = job
         self.arguments = arguments
         self.onDone = onDone
@@ -101,9 +123,10 @@ public struct NewTask: Sendable, Equatable {
     }
 
     /// The state it is stored in: `pending` (a future), `blocked` (it has dependencies; the store settles it
-    /// at once if they have finished already) or `queued`.
+    /// at once if they have finished already), `scheduled` (it has a run time) or `queued`.
     public var initialState: TaskState {
         if isFuture { return .pending }
-        return after == nil ? .queued : .blocked
+        if after != nil { return .blocked }
+        return runAt == nil ? .queued : .scheduled
     }
 }

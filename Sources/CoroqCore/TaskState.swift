@@ -7,6 +7,10 @@
 ///   │ │                  interrupt (crash, job not safe to repeat)
 ///   │ └─────retry──── interrupted ─cancel─▶ cancelled
 ///   └────────────────cancel───────────────▶ cancelled
+///   ▲ ▲
+///   │ └──retry (a person)── failed, cancelled
+///   └──promote (run_at came)── scheduled ◀──backOff (failed, retries left)── running
+///                                  └──cancel──▶ cancelled      (submitted --in/--at: scheduled)
 ///
 ///  blocked ──release (its dependencies finished)──▶ queued
 ///     └──────cancel (or a dependency failed)──────▶ cancelled
@@ -30,11 +34,14 @@ public enum TaskState: String, Codable, Sendable, CaseIterable {
     case blocked
     /// A standalone future not resolved yet (`coroq future create`); never claimed.
     case pending
+    /// Waits for its run time (`run_at`): submitted with `--in`/`--at`, or backing off after a failed
+    /// attempt with retries left. Promoted to `queued` when the time comes; never claimed in this state.
+    case scheduled
 
-    /// True once the task's future has completed; a final state never changes again.
+    /// True once the task's future has completed; a final state changes only by a person's `retry`.
     public var isFinal: Bool {
         switch self {
-        case .queued, .running, .interrupted, .blocked, .pending: false
+        case .queued, .running, .interrupted, .blocked, .pending, .scheduled: false
         case .succeeded, .failed, .cancelled: true
         }
     }

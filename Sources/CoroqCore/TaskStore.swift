@@ -12,7 +12,7 @@ public protocol TaskStore: CheckpointStore {
     /// `UnknownDependencyError` when a dependency does not exist (nothing is stored).
     func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord]
 
-    /// Moves up to `limit` queued tasks, oldest first, to `running`, and opens an attempt for each in the
+    /// Moves up to `limit` queued tasks, highest priority first, then oldest first, to `running`, and opens an attempt for each in the
     /// current daemon start.
     func claim(limit: Int, at now: Date) async throws -> [TaskRecord]
 
@@ -37,7 +37,9 @@ public protocol TaskStore: CheckpointStore {
     /// the last call: the scheduler wakes for the first and fires the done-callbacks of the second.
     func takeSettledDependents() async -> [TaskRecord]
 
-    /// Sends an interrupted task back to the queue (a person decided it may run again).
+    /// Sends an interrupted, failed or cancelled task back to the queue (a person decided it may run
+    /// again): a new attempt, its result, error and finish time cleared, its on-done armed again. Throws
+    /// `TaskTransitionError` for a task in any other state.
     func retry(_ id: TaskID, at now: Date) async throws -> TaskRecord
 
     /// At start-up: records a new daemon start and settles what the previous one left running — each
@@ -114,6 +116,12 @@ public protocol TaskStore: CheckpointStore {
 
     /// Finished tasks whose on-done command has not run yet (the daemon stopped in between).
     func pendingCallbacks() async throws -> [TaskRecord]
+
+    // MARK: Delays and retries
+
+    /// Moves every `scheduled` task whose run time is at or before `now` to the queue, in one write, and
+    /// returns the earliest run time of those still scheduled (nil when none is).
+    func promoteDue(at now: Date) async throws -> Date?
 }
 
 /// A storage failure, typed so the server can answer with a code: what went wrong, a message that says

@@ -50,6 +50,12 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case scheduleNotFound = -32030
     /// A schedule's timing (cron, zone, interval, catch-up) or name that cannot be used.
     case invalidSchedule = -32031
+    /// A submit's run time (`in`, `run_at`) is not a usable time.
+    case invalidRunTime = -32040
+    /// A submit's retry policy (`retries`, `backoff`, …) or priority is out of range.
+    case invalidRetryPolicy = -32041
+    /// `retry` of a task that cannot be retried (a standalone future).
+    case notRetryable = -32042
 
     /// A stable word for the code, carried in `error.data.reason`.
     public var reason: String {
@@ -78,6 +84,9 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .shuttingDown: "shutting_down"
         case .scheduleNotFound: "schedule_not_found"
         case .invalidSchedule: "invalid_schedule"
+        case .invalidRunTime: "invalid_run_time"
+        case .invalidRetryPolicy: "invalid_retry_policy"
+        case .notRetryable: "not_retryable"
         }
     }
 }

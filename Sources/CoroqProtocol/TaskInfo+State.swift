@@ -1,6 +1,6 @@
 extension TaskInfo {
     /// Where a task is in its life, as the wire names it: `queued`, `running`, `interrupted`, `blocked`
-    /// (waiting for its `--after` dependencies), `pending` (a standalone future not resolved yet),
+    /// (waiting for its `--after` dependencies), `scheduled` (waiting for its run time), `pending` (a standalone future not resolved yet),
     /// `succeeded`, `failed`, `cancelled`.
     ///
     /// - Important: a newer daemon may send a state this client does not know; it reads as `unknown` with
@@ -14,10 +14,12 @@ extension TaskInfo {
         case cancelled
         case blocked
         case pending
+        /// Waiting for its run time (`run_at`): a delay (`--in`/`--at`) or a retry's back-off.
+        case scheduled
         case unknown(String)
 
         /// Every state this version knows, in the order a person reads them (waiting, running, done).
-        public static let known: [State] = [.pending, .blocked, .queued, .running, .interrupted, .succeeded, .failed, .cancelled]
+        public static let known: [State] = [.pending, .blocked, .scheduled, .queued, .running, .interrupted, .succeeded, .failed, .cancelled]
 
         /// The final states: the ones `clean` may delete.
         public static let final: [State] = [.succeeded, .failed, .cancelled]
@@ -32,6 +34,7 @@ extension TaskInfo {
             case "cancelled": self = .cancelled
             case "blocked": self = .blocked
             case "pending": self = .pending
+            case "scheduled": self = .scheduled
             default: self = .unknown(rawValue)
             }
         }
@@ -47,6 +50,7 @@ extension TaskInfo {
             case .cancelled: "cancelled"
             case .blocked: "blocked"
             case .pending: "pending"
+            case .scheduled: "scheduled"
             case .unknown(let word): word
             }
         }

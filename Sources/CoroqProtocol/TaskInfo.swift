@@ -27,6 +27,12 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var children: [Int64]?
     /// The latest progress report of the task (`coroq progress`, `JobContext.progress`), if any.
     public var progress: ProgressInfo?
+    /// When a `scheduled` task joins the queue (seconds since 1970); kept after it ran. Absent: never delayed.
+    public var runAt: Double?
+    /// Its priority; absent when 0.
+    public var priority: Int?
+    /// Its retry policy; absent when it has none.
+    public var retry: RetryPolicyInfo?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
@@ -56,6 +62,24 @@ public struct TaskInfo: Codable, Sendable, Equatable {
         case id, job, args, state, attempts, result, error
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
         case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", parent, children, progress
+        case runAt = "run_at", priority, retry
+    }
+}
+
+/// A task's retry policy on the wire: `{"retries": 3, "backoff": "exponential", "base": 1, "cap": 3600, "jitter": 0}`.
+public struct RetryPolicyInfo: Codable, Sendable, Equatable {
+    public var retries: Int
+    public var backoff: String
+    public var base: Double
+    public var cap: Double
+    public var jitter: Double
+
+    public init(retries: Int, backoff: String, base: Double, cap: Double, jitter: Double) {
+        self.retries = retries
+        self.backoff = backoff
+        self.base = base
+        self.cap = cap
+        self.jitter = jitter
     }
 }
 
@@ -84,6 +108,22 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// `succeeded` (the default: a dependency that fails or is cancelled cancels the task) or `finished`
     /// (it runs whatever their outcome).
     public var afterPolicy: String?
+    /// Join the queue this many seconds after the daemon stores it (`--in`); stored `scheduled` till then.
+    public var delay: Double?
+    /// Join the queue at this time, seconds since 1970 (`--at`); a time past runs at once.
+    public var runAt: Double?
+    /// Higher runs first; ties oldest first. Default 0.
+    public var priority: Int?
+    /// Run again after a failed attempt, at most this many times (`--retries`).
+    public var retries: Int?
+    /// `fixed` or `exponential` (the default): how the wait between attempts grows.
+    public var backoff: String?
+    /// The first wait in seconds (default 1).
+    public var backoffBase: Double?
+    /// The longest wait in seconds (default 3600).
+    public var backoffCap: Double?
+    /// A fraction 0…1 of each wait taken off at random (default 0).
+    public var jitter: Double?
 
     public init(
         job: String, args: JSONValue? = nil, onDone: String? = nil, noRepeat: Bool? = nil,
@@ -99,6 +139,8 @@ public struct TaskSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case job, args, onDone = "on_done", noRepeat = "no_repeat", after, afterPolicy = "after_policy"
+        case delay = "in", runAt = "run_at", priority, retries, backoff, backoffBase = "backoff_base"
+        case backoffCap = "backoff_cap", jitter
     }
 }
 

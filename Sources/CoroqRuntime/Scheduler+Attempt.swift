@@ -81,16 +81,24 @@ extension Scheduler {
             }
             return
         }
+        var retryAt: Date?
         for (item, task) in zip(batch, finished) {
             guard let task else {
                 logger.error("the store refused the outcome: the task changed meanwhile", metadata: ["task": "\(item.record.id)"])
                 item.control.resolve(.failure(TaskStoreError(.storage, "the outcome of task \(item.record.id) was refused")))
                 continue
             }
+            if task.state == .scheduled, let runAt = task.runAt {  // backing off: not finished, no callbacks
+                logBackOff(task)
+                retryAt = min(retryAt ?? runAt, runAt)
+                item.control.resolve(.success(task))
+                continue
+            }
             logFinished(task)
             await onFinished(task)
             item.control.resolve(.success(task))
         }
+        if let retryAt { scheduled(at: retryAt) }
         await settleDependents()
     }
 

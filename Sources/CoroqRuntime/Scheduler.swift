@@ -118,6 +118,9 @@ public final class Scheduler: Service {
     private func runLoop() async {
         await withDiscardingTaskGroup { group in
             var state = LoopState(machine: SchedulerStateMachine(configuration: configuration))
+            // Scheduled tasks an earlier daemon left: the due ones join the queue, the timer is armed for
+            // the next (durable delays and back-offs), before the first claim.
+            await perform(state.machine.handle(await promote(), at: clock.now()), state: &state, group: &group)
             await perform(state.machine.handle(.started, at: clock.now()), state: &state, group: &group)
             for await input in inputs {
                 let event: SchedulerEvent
@@ -254,6 +257,9 @@ public final class Scheduler: Service {
                 group.cancelAll()
             case .stop:
                 break
+            case .promote:
+                let event = await promote()
+                actions += state.machine.handle(event, at: clock.now())
             }
         }
     }

@@ -17,16 +17,20 @@ struct SubmitHandler: Sendable {
         guard !params.tasks.isEmpty else { throw RPCError(.invalidParams, "\"tasks\" is empty") }
         var newTasks: [NewTask] = []
         newTasks.reserveCapacity(params.tasks.count)
+        let now = Date()
         for (index, spec) in params.tasks.enumerated() {
-            newTasks.append(try newTask(spec, index: index))
+            newTasks.append(try newTask(spec, index: index, at: now))
         }
         let records: [TaskRecord]
         do {
-            records = try await store.submit(newTasks, at: Date())
+            records = try await store.submit(newTasks, at: now)
         } catch {
             throw RPCError(storeFailure: error)
         }
         scheduler.wake()
+        if let earliest = records.lazy.filter({ $0.state == .scheduled }).compactMap(\.runAt).min() {
+            scheduler.scheduled(at: earliest)
+        }
         // Dependents whose dependencies had finished already were settled by the submit itself.
         await scheduler.settleDependents()
         return SubmitResult(ids: records.map(\.id.rawValue))
@@ -34,7 +38,7 @@ struct SubmitHandler: Sendable {
 
     /// The task `spec` asks for, checked against the registry and the size limit (a submit's, and each
     /// firing of a schedule's).
-    func newTask(_ spec: TaskSpec, index: Int = 0) throws(RPCError) -> NewTask {
+    func newTask(_ spec: TaskSpec, index: Int = 0, at now: Date = Date()) throws(RPCError) -> NewTask {
         let arguments = spec.args ?? .emptyObject
         try checkSize(of: arguments, index: index)
         do {
@@ -43,9 +47,11 @@ struct SubmitHandler: Sendable {
             throw RPCError(error, index: index)
         }
         let repeatable = registry.isRepeatSafe(job: spec.job) && spec.noRepeat != true
+        let timing = try timing(of: spec, index: index, at: now)
         return NewTask(
             job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable,
-            after: try dependencies(of: spec, index: index))
+            after: try dependencies(of: spec, index: index), runAt: timing.runAt, priority: timing.priority,
+            retryPolicy: timing.retryPolicy)
     }
 
     /// The task's `after` and `after_policy`, checked (the store checks that the ids exist).

@@ -50,6 +50,10 @@ struct TaskControlHandler: Sendable {
     /// Refused while the process of the cut-off attempt still runs: a retry must not overlap it.
     func retry(_ params: TaskParams) async throws(RPCError) -> TaskInfo {
         do {
+            if let task = try await store.task(TaskID(params.id)), task.job == StandaloneFuture.job {
+                throw RPCError(.notRetryable,
+                    "task \(params.id) is a future: it never runs, so it cannot be retried; resolve a pending one with coroq future resolve, or create a new one")
+            }
             if let task = try await store.task(TaskID(params.id)), task.state == .interrupted,
                let pid = await registry.orphanedProcessGroup(of: task, checkpoints: store) {
                 throw RPCError(.wrongState,

@@ -11,6 +11,11 @@ extension TaskInfo {
             finishedAt: record.finishedAt?.timeIntervalSince1970, result: record.result,
             error: record.error.map(TaskErrorInfo.init), onDone: record.onDone, repeatable: record.repeatable,
             parent: record.parentID?.rawValue)
+        runAt = record.runAt?.timeIntervalSince1970
+        priority = record.priority == 0 ? nil : record.priority
+        retry = record.retryPolicy.map {
+            RetryPolicyInfo(retries: $0.retries, backoff: $0.backoff.rawValue, base: $0.base, cap: $0.cap, jitter: $0.jitter)
+        }
     }
 }
 
@@ -25,6 +30,7 @@ extension TaskInfo.State {
         case .cancelled: self = .cancelled
         case .blocked: self = .blocked
         case .pending: self = .pending
+        case .scheduled: self = .scheduled
         }
     }
 }
@@ -104,8 +110,10 @@ extension TaskEvent {
         case .cancel: "cancelled (it has finished)"
         case .requeue: "requeued"
         case .interrupt: "interrupted"
-        case .retry: "retried (only an interrupted task can be)"
+        case .retry: "retried (only a failed, cancelled or interrupted task can be)"
         case .release: "released"
+        case .promote: "promoted"
+        case .backOff: "retried"
         }
     }
 }

@@ -39,6 +39,7 @@ extension SQLiteTaskStore {
         try await writer.read { db in
             try Int64.fetchAll(db, sql: """
                 SELECT id FROM tasks WHERE state = 'queued' UNION ALL SELECT id FROM tasks WHERE state = 'running'
+                UNION ALL SELECT id FROM tasks WHERE state = 'scheduled'
                 UNION ALL SELECT DISTINCT task_id FROM task_dependencies
                 ORDER BY id
                 """)

@@ -80,6 +80,9 @@ public struct SQLiteTaskStore: TaskStore {
                 case .onDone: task.onDone.map(JSONValue.string) ?? .null
                 case .repeatable: .bool(task.repeatable)
                 case .state: .string(task.initialState.rawValue)
+                case .runAt: task.runAt.map { .double($0.timeIntervalSince1970) } ?? .null
+                case .priority: .int(Int64(task.priority))
+                case .retryPolicy: try task.retryPolicy.map { .string(try $0.storedText()) } ?? .null
                 }
             })
         }).jsonText
@@ -98,7 +101,8 @@ public struct SQLiteTaskStore: TaskStore {
         return zip(ids, tasks).map { id, task in
             settledByID[TaskID(id)] ?? TaskRecord(
                 id: TaskID(id), job: task.job, arguments: task.arguments, state: task.initialState,
-                onDone: task.onDone, repeatable: task.repeatable, createdAt: now)
+                onDone: task.onDone, repeatable: task.repeatable, createdAt: now, runAt: task.runAt,
+                priority: task.priority, retryPolicy: task.retryPolicy)
         }
     }
 
@@ -113,7 +117,7 @@ public struct SQLiteTaskStore: TaskStore {
         let rows = try await batch.write { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 UPDATE tasks SET state = \(StoredTransition.claim.to), attempts = attempts + 1, started_at = ?
-                WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) ORDER BY id LIMIT ?)
+                WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) ORDER BY priority DESC, id LIMIT ?)
                 RETURNING \(TaskColumn.selection)
                 """), arguments: [now.timeIntervalSince1970, limit]).map(StoredTaskRow.init(row:)).reduce(into: []) { $0.append($1) }
             guard !rows.isEmpty else { return rows }
@@ -127,7 +131,7 @@ public struct SQLiteTaskStore: TaskStore {
             return rows
         }
         // Decoded here, off the writer's queue (arguments are JSON text).
-        return try rows.map(TaskRecord.init(stored:)).sorted { $0.id < $1.id }
+        return try rows.map(TaskRecord.init(stored:)).sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
     }
 
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
@@ -145,8 +149,10 @@ public struct SQLiteTaskStore: TaskStore {
         let outcomes = try claimedBatch.map { try ClaimedOutcome($0.claimed, $0.outcome, at: now) }
         let (finished, settled) = try await batch.write { db in
             let finished = try Self.record(outcomes, at: now, in: db).map { try? $0.get() }
-            // Same transaction: a crash cannot separate an outcome from the release of its dependents.
-            let settled = try Self.settleDependents(of: finished.compactMap { $0?.id.rawValue }, at: now, in: db)
+            // Same transaction: a crash cannot separate an outcome from the release of its dependents. A
+            // task backing off for a retry has not finished: its dependents wait on.
+            let settled = try Self.settleDependents(
+                of: finished.compactMap { $0?.state.isFinal == true ? $0?.id.rawValue : nil }, at: now, in: db)
             return (finished, settled)
         }
         self.settled.add(settled)
@@ -181,9 +187,10 @@ public struct SQLiteTaskStore: TaskStore {
     /// `recordOutcome` for a batch given as a JSON array of `ClaimedOutcome.batchRow`s; returns the ids of
     /// the tasks it recorded.
     private static let recordBatchOutcomes = """
-        UPDATE tasks SET state = batch.state, result = batch.result, error = batch.error, finished_at = ?1,
-            on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
-        FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .state, .result, .error])) FROM json_each(?2)) AS batch
+        UPDATE tasks SET state = batch.state, result = batch.result, error = batch.error,
+            finished_at = CASE WHEN batch.run_at IS NULL THEN ?1 END, run_at = COALESCE(batch.run_at, tasks.run_at),
+            on_done_status = CASE WHEN on_done IS NULL OR batch.run_at IS NOT NULL THEN NULL ELSE 'pending' END
+        FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .state, .result, .error, .runAt])) FROM json_each(?2)) AS batch
         WHERE tasks.id = batch.id AND tasks.state = \(StoredTransition.outcome.from) AND tasks.attempts = batch.attempt
         RETURNING tasks.id
         """
@@ -221,6 +228,8 @@ public struct SQLiteTaskStore: TaskStore {
                 case .result: result.map(JSONValue.string) ?? .null
                 case .error: error.map(JSONValue.string) ?? .null
                 case .attemptOutcome: .string(AttemptOutcome(outcome).rawValue)
+                // Set only for a retry's back-off (the task is `scheduled`, not finished).
+                case .runAt: finished.state == .scheduled ? finished.runAt.map { .double($0.timeIntervalSince1970) } ?? .null : .null
                 }
             })
         }
@@ -228,8 +237,8 @@ public struct SQLiteTaskStore: TaskStore {
 
     /// Records an outcome on a task still in the state (and attempt) it was read in (`finish` of a task by id).
     private static let recordOutcome = """
-        UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
-            on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
+        UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?, run_at = ?,
+            on_done_status = CASE WHEN on_done IS NULL OR ? THEN NULL ELSE 'pending' END
         WHERE id = ? AND state = ? AND attempts = ?
         """
 
@@ -238,7 +247,8 @@ public struct SQLiteTaskStore: TaskStore {
         let record = try current.finishing(outcome, at: now)
         try db.cachedStatement(sql: recordOutcome).execute(arguments: [
             record.state.rawValue, try record.result?.storedText(), try record.error?.storedText(),
-            now.timeIntervalSince1970, id.rawValue, current.state.rawValue, current.attempts,
+            record.finishedAt?.timeIntervalSince1970, record.runAt?.timeIntervalSince1970, !record.state.isFinal,
+            id.rawValue, current.state.rawValue, current.attempts,
         ])
         if current.state == .running {
             try closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now, in: db)
@@ -259,9 +269,12 @@ public struct SQLiteTaskStore: TaskStore {
 
     public func retry(_ id: TaskID, at now: Date) async throws -> TaskRecord {
         try await batch.write { db in
-            guard let record = try Self.fetch(id, in: db)?.applying(.retry) else { throw TaskStoreError.notFound(id) }
-            try db.execute(sql: "UPDATE tasks SET state = ?, started_at = NULL WHERE id = ?",
-                           arguments: [record.state.rawValue, id.rawValue])
+            guard let record = try Self.fetch(id, in: db)?.retrying() else { throw TaskStoreError.notFound(id) }
+            try db.execute(sql: """
+                UPDATE tasks SET state = ?, started_at = NULL, result = NULL, error = NULL, finished_at = NULL,
+                    on_done_status = NULL, cancel_reason = NULL
+                WHERE id = ?
+                """, arguments: [record.state.rawValue, id.rawValue])
             return record
         }
     }

@@ -212,6 +212,19 @@ enum Schema {
                 );
                 """)
         }
+        // Delays, priorities and retries: a task waits `scheduled` until `run_at` (a delay or a retry's
+        // back-off), found by the partial index on `run_at` (the earliest is one index step); claims take
+        // `priority DESC, id` through the queued index, replaced to match that order (no temp B-tree).
+        migrator.registerMigration("v10-delays-retries") { db in
+            try db.execute(sql: """
+                ALTER TABLE tasks ADD COLUMN run_at REAL;
+                ALTER TABLE tasks ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE tasks ADD COLUMN retry_policy TEXT;
+                CREATE INDEX tasks_scheduled ON tasks (run_at) WHERE state = 'scheduled';
+                DROP INDEX tasks_queued;
+                CREATE INDEX tasks_queued ON tasks (priority DESC, id) WHERE state = 'queued';
+                """)
+        }
         return migrator
     }
 

@@ -5,7 +5,8 @@ import GRDB
 /// another. Rows are read by position, not by name: a name lookup per column was a measurable part of
 /// every claim and finish.
 enum TaskColumn: Int, CaseIterable {
-    case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt, parentID
+    case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt, parentID,
+         runAt, priority, retryPolicy
 
     /// The column's name in SQL.
     var name: String {
@@ -23,6 +24,9 @@ enum TaskColumn: Int, CaseIterable {
         case .startedAt: "started_at"
         case .finishedAt: "finished_at"
         case .parentID: "parent_id"
+        case .runAt: "run_at"
+        case .priority: "priority"
+        case .retryPolicy: "retry_policy"
         }
     }
 
@@ -70,11 +74,14 @@ extension JSONRowSlot {
 
 /// A submitted task's values, one JSON array per task in a submit's batch (`INSERT … FROM json_each`).
 enum NewTaskSlot: Int, JSONRowSlot {
-    case job, arguments, onDone, repeatable, state
+    case job, arguments, onDone, repeatable, state, runAt, priority, retryPolicy
 
     /// The `tasks` column the value goes to.
     var column: TaskColumn {
         switch self {
+        case .runAt: .runAt
+        case .priority: .priority
+        case .retryPolicy: .retryPolicy
         case .job: .job
         case .arguments: .arguments
         case .onDone: .onDone
@@ -88,10 +95,11 @@ enum NewTaskSlot: Int, JSONRowSlot {
 
 /// A claimed attempt's outcome, one JSON array per attempt in a batch of outcomes (`UPDATE … FROM json_each`).
 enum OutcomeSlot: Int, JSONRowSlot {
-    case taskID, attempt, state, result, error, attemptOutcome
+    case taskID, attempt, state, result, error, attemptOutcome, runAt
 
     var alias: String {
         switch self {
+        case .runAt: "run_at"
         case .taskID: "id"
         case .attempt: "attempt"
         case .state: "state"

@@ -28,7 +28,10 @@ extension TaskRecord {
             createdAt: Date(timeIntervalSince1970: row.createdAt),
             startedAt: row.startedAt.map(Date.init(timeIntervalSince1970:)),
             finishedAt: row.finishedAt.map(Date.init(timeIntervalSince1970:)),
-            parentID: row.parentID.map { TaskID($0) })
+            parentID: row.parentID.map { TaskID($0) },
+            runAt: row.runAt.map(Date.init(timeIntervalSince1970:)),
+            priority: row.priority,
+            retryPolicy: try row.retryPolicy.map { try JSONValue(storedText: $0).decode(as: RetryPolicy.self) })
     }
 }
 
@@ -47,6 +50,9 @@ struct StoredTaskRow: Sendable {
     var startedAt: Double?
     var finishedAt: Double?
     var parentID: Int64?
+    var runAt: Double?
+    var priority: Int
+    var retryPolicy: String?
 
     /// A row selected as `TaskColumn.selection`.
     init(row: Row) {
@@ -63,5 +69,8 @@ struct StoredTaskRow: Sendable {
         startedAt = row[TaskColumn.startedAt]
         finishedAt = row[TaskColumn.finishedAt]
         parentID = row[TaskColumn.parentID]
+        runAt = row[TaskColumn.runAt]
+        priority = row[TaskColumn.priority]
+        retryPolicy = row[TaskColumn.retryPolicy]
     }
 }

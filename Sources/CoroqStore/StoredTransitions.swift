@@ -19,6 +19,8 @@ enum StoredTransition {
     static let requeue = literals(from: .running, .cutOff(repeatable: true))
     /// A cut-off attempt of a task that must not run twice: `running` → `interrupted`.
     static let interrupt = literals(from: .running, .cutOff(repeatable: false))
+    /// A scheduled task's run time came: `scheduled` → `queued`.
+    static let promote = literals(from: .scheduled, .promote)
 
     /// `state` as an SQL literal.
     static func literal(_ state: TaskState) -> String {

@@ -21,7 +21,11 @@ struct BatchInput {
         var policy: String?
     }
 
-    static func read(defaultOnDone: String?, noRepeat: Bool, dependencies: Dependencies = Dependencies()) throws -> BatchInput {
+    static func read(
+        defaultOnDone: String?, noRepeat: Bool, dependencies: Dependencies = Dependencies(),
+        timing: SubmitTimingValues = SubmitTimingValues()
+    ) throws -> BatchInput {
+        let now = Date()
         let data = StandardIO.readAll()
         var batch = BatchInput()
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
@@ -30,7 +34,7 @@ struct BatchInput {
             }
             var spec: TaskSpec
             do {
-                spec = try JSONValue(parsing: Data(line)).decode(as: TaskSpec.self)
+                spec = try readingTimes(of: JSONValue(parsing: Data(line)), line: index + 1, now: now).decode(as: TaskSpec.self)
             } catch is JSONSyntaxError {
                 throw ValidationError("line \(index + 1): not a JSON object")
             } catch let error as DecodingError {
@@ -40,11 +44,32 @@ struct BatchInput {
             if spec.noRepeat == nil && noRepeat { spec.noRepeat = true }
             if spec.after == nil { spec.after = dependencies.after }
             if spec.afterPolicy == nil && spec.after != nil { spec.afterPolicy = dependencies.policy }
+            timing.apply(to: &spec)
             batch.specs.append(spec)
             batch.lineNumbers.append(index + 1)
         }
         guard !batch.specs.isEmpty else { throw ValidationError("--batch read no tasks from stdin") }
         return batch
+    }
+
+    /// A line with its durations and times written for people made numbers: `"in": "5m"` (or seconds),
+    /// `"at": "2026-12-24 18:00"` (becomes `run_at`), `"backoff_base"` and `"backoff_cap"` as durations.
+    private static func readingTimes(of line: JSONValue, line number: Int, now: Date) throws -> JSONValue {
+        guard case .object(var fields) = line else { return line }
+        for key in ["in", "backoff_base", "backoff_cap"] {
+            guard case .string(let text)? = fields[key] else { continue }
+            guard let seconds = Seconds.parse(text) else {
+                throw ValidationError("line \(number): \"\(key)\": '\(text)' is not \(Seconds.expected)")
+            }
+            fields[key] = .double(seconds)
+        }
+        if let at = fields.removeValue(forKey: "at") {
+            guard case .string(let text) = at, let seconds = RunTime.seconds(text, now: now) else {
+                throw ValidationError("line \(number): \"at\": expected \(RunTime.expected)")
+            }
+            fields["run_at"] = .double(seconds)
+        }
+        return .object(fields)
     }
 
     /// The daemon's refusal, with the task's line number in front of its message.

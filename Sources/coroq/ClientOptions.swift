@@ -71,6 +71,8 @@ extension ClientOptions {
         case .tooManyConnections: return " (try again in a moment; the daemon's log says more)"
         case .scheduleNotFound: return " (`coroq schedule list` lists the schedules)"
         case .invalidSchedule: return " (see `coroq schedule add --help`)"
+        case .invalidRunTime, .invalidRetryPolicy: return " (see `coroq submit --help`)"
+        case .notRetryable: return " (a future is resolved with `coroq future resolve`, not retried)"
         case .taskFinished: return " (nothing will receive it: send to a task that is queued or running)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }

@@ -44,10 +44,28 @@ struct SubmitCommand: AsyncParsableCommand {
             --batch reads tasks from stdin, one JSON object per line:
               {"job": "sleep", "args": {"seconds": 1}, "on_done": "echo done", "no_repeat": true}
               {"job": "noop", "after": [12, 13], "after_policy": "finished"}
+              {"job": "noop", "in": "5m", "priority": 5, "retries": 3, "backoff": "fixed", "backoff_base": "2s"}
+              {"job": "noop", "at": "2026-12-24 18:00"}
             and submits them all in one request, all or none (up to the daemon's request size, 16 MiB by \
             default: about 500,000 short lines); the ids are printed in order. --on-done, \
             --no-repeat, --after and --after-policy apply to lines that do not set them. A bad line is reported with its number and \
-            nothing is submitted.
+            nothing is submitted. The timing options below also apply to lines that do not set them.
+
+            Timing. --in DURATION or --at TIME stores the task `scheduled` until then (durable: a restart \
+            keeps the time); `coroq show` says when it runs, `coroq cancel` cancels it meanwhile.
+              coroq submit --in 10m exec -- ./report.sh
+              coroq submit --at 23:30 exec -- ./backup.sh        # today, local time; a time past runs at once
+              coroq submit --at '2026-12-24 18:00' noop
+            --priority N: queued tasks start highest first, ties oldest first (default 0).
+              coroq submit --priority 10 exec -- ./urgent.sh
+            --retries N runs a task again after a failed attempt (any error, a timeout too; never after a \
+            cancel), at most N times: it waits `scheduled` for its back-off, then queues. --backoff \
+            exponential (the default) waits base, 2×base, 4×base… up to --backoff-cap (default 1h); fixed \
+            waits the base (--backoff-base, default 1s) every time. --jitter F takes up to the fraction F \
+            (0 to 1) off each wait, differently per task. Dependents and --on-done see only the final outcome; \
+            `coroq wait` waits through the retries. A registered job may declare a default policy.
+              coroq submit --retries 3 --backoff exponential exec -- sh -c 'exit 1'
+              coroq submit --retries 5 --backoff fixed --backoff-base 30s --jitter 0.2 exec -- ./flaky.sh
             """)
 
     @OptionGroup var options: ClientOptions
@@ -102,16 +120,20 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "exec: let processes the command leaves running go on after it exits.")
     var keepChildren = false
 
+    @OptionGroup(title: "Timing") var timing: TimingOptions
+
     /// The command as plain values: what `validate` and `run` work on.
     var submission: Submission {
         Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
                    argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
                    environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren,
-                   after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue)
+                   after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue,
+                   timing: (try? timing.timing()) ?? SubmitTimingValues())
     }
 
     func validate() throws {
         _ = try afterIDs
+        _ = try timing.timing()
         try submission.validate()
     }
 
@@ -138,6 +160,8 @@ struct Submission {
     /// `--after` ids and `--after-policy`.
     var after: [Int64] = []
     var afterPolicy: String?
+    /// `--in`/`--at`, `--priority`, `--retries` and the back-off, for each task that does not set them.
+    var timing = SubmitTimingValues()
 
     /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
     /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
@@ -206,14 +230,16 @@ struct Submission {
     /// The one task of a submit without `--batch` (also what a schedule's firings submit).
     func singleTask() throws -> TaskSpec {
         guard let job, !batch else { throw ValidationError("give the job to run, e.g. sleep 2 or exec -- CMD") }
-        return TaskSpec(
+        var spec = TaskSpec(
             job: job, args: try arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil,
             after: after.isEmpty ? nil : after, afterPolicy: afterPolicy)
+        timing.apply(to: &spec)
+        return spec
     }
 
     func run() async throws {
         let dependencies = BatchInput.Dependencies(after: after.isEmpty ? nil : after, policy: afterPolicy)
-        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies)
+        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies, timing: timing)
             : BatchInput(specs: [try singleTask()])
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {

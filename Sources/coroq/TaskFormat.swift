@@ -38,6 +38,7 @@ enum TaskFormat {
             lines.append("after    \(after.map(String.init).joined(separator: " "))  (still waiting for them)")
         }
         if let progress = task.progress { lines.append("progress \(progress.summary)  (\(timestamp(progress.updatedAt)))") }
+        lines += timingLines(task)
         lines.append("attempts")
         for attempt in detail.attempts {
             let took = attempt.finishedAt.map { " after \(seconds($0 - attempt.startedAt))" } ?? ""
@@ -103,6 +104,25 @@ enum TaskFormat {
             + "\(pad(ofDay / 60_000 % 60, 2)):\(pad(ofDay / 1000 % 60, 2)).\(pad(ofDay % 1000, 3))Z"
     }
 
+    /// `show`'s timing: when a scheduled task runs, its priority, its retry policy and which attempt of
+    /// how many it is on.
+    static func timingLines(_ task: TaskInfo) -> [String] {
+        var lines: [String] = []
+        if let runAt = task.runAt {
+            lines.append(task.state == .scheduled ? "runs at  \(timestamp(runAt))\(task.attempts > 0 ? "  (retry after a failed attempt)" : "")"
+                         : "run at   \(timestamp(runAt))")
+        }
+        if let priority = task.priority { lines.append("priority \(priority)") }
+        if let retry = task.retry {
+            let jitter = retry.jitter > 0 ? ", jitter \(retry.jitter)" : ""
+            lines.append("retries  \(retry.retries), \(retry.backoff) back-off from \(seconds(retry.base)) up to \(seconds(retry.cap))\(jitter)")
+            if task.attempts > 0 {
+                lines.append("attempt  \(task.attempts) of \(max(task.attempts, retry.retries + 1))")
+            }
+        }
+        return lines
+    }
+
     static func countsLine(_ counts: [String: Int]) -> String {
         TaskInfo.State.known.map { "\($0) \(counts[$0.rawValue] ?? 0)" }.joined(separator: " · ")
     }
@@ -132,6 +152,7 @@ enum TaskFormat {
         case .queued: return "waiting \(ago(now - task.createdAt))"
         case .blocked: return "blocked \(ago(now - task.createdAt))"
         case .pending: return "pending \(ago(now - task.createdAt))"
+        case .scheduled: return "runs in \(ago(max(0, (task.runAt ?? now) - now)))"
         case .running: return "running \(ago(now - (task.startedAt ?? task.createdAt)))"
         case .interrupted: return "since \(ago(now - (task.startedAt ?? task.createdAt))) ago"
         case .succeeded, .failed, .cancelled, .unknown:

@@ -29,7 +29,7 @@ enum Terminal {
         case .succeeded: paint(state.rawValue, .green)
         case .failed: paint(state.rawValue, .red)
         case .running, .interrupted: paint(state.rawValue, .yellow)
-        case .queued, .blocked, .pending, .cancelled, .unknown: paint(state.rawValue, .dim)
+        case .queued, .blocked, .pending, .scheduled, .cancelled, .unknown: paint(state.rawValue, .dim)
         }
     }
 

@@ -28,6 +28,11 @@ public enum SchedulerEvent: Sendable, Equatable {
     case drain
     /// The shutdown grace period is over.
     case drainDeadline
+    /// A task is `scheduled` to join the queue at this time (a submit `--in`/`--at`, a retry's back-off).
+    case scheduledDue(Date)
+    /// The store promoted the scheduled tasks that were due (`.promote`); `next` is the earliest run time
+    /// of those still scheduled, nil when none is.
+    case promoted(next: Date?)
 }
 
 /// A claimed task, and for an attempt of a timed job (`TimedJob`) when it has nothing left to wait for.
@@ -77,4 +82,7 @@ public enum SchedulerAction: Sendable, Equatable {
     case cancelRunningAttempts
     /// The scheduler is done: nothing runs and nothing will start.
     case stop
+    /// Move every scheduled task whose run time has come to the queue, in one write
+    /// (`TaskStore.promoteDue`), then report `.promoted(next:)`.
+    case promote
 }

@@ -62,6 +62,13 @@ public struct SchedulerStateMachine: Sendable {
     private var reserved = 0
     /// The time the timer is armed for, if it is.
     private var timer: Date?
+    /// The earliest run time of a `scheduled` task (a delay or a back-off), as far as this machine was
+    /// told; the one timer fires for it too. Nil while a promotion is in flight or nothing is scheduled.
+    private var nextPromotion: Date?
+    /// True from `.promote` until its `.promoted`.
+    private var promoting = false
+    /// Run times reported while a promotion was in flight (its `next` may have been read before them).
+    private var pendingDue: Date?
 
     public init(configuration: SchedulerConfiguration) {
         self.configuration = configuration
@@ -83,6 +90,9 @@ public struct SchedulerStateMachine: Sendable {
 
     /// The time the timer is armed for.
     public var timerArmedFor: Date? { timer }
+
+    /// The earliest known run time of a scheduled task still to be promoted.
+    public var nextPromotionAt: Date? { nextPromotion }
 
     /// Applies `event`, which happened at `now`, and returns what to do, in order.
     public mutating func handle(_ event: SchedulerEvent, at now: Date) -> [SchedulerAction] {
@@ -124,7 +134,18 @@ public struct SchedulerStateMachine: Sendable {
         case .timerFired(let armedFor):
             guard timer == armedFor else { break }  // replaced by an earlier one
             timer = nil
+            actions += promoteIfDue(at: now)
             actions += releaseReady(at: now)
+        case .scheduledDue(let time):
+            if !promoting, nextPromotion.map({ time < $0 }) ?? true { nextPromotion = time }
+            if promoting { pendingDue = min(pendingDue ?? time, time) }
+            actions += armTimer(at: now)
+        case .promoted(let next):
+            promoting = false
+            queueMayHaveMore = true
+            nextPromotion = [next, pendingDue].compactMap { $0 }.min()
+            pendingDue = nil
+            actions += armTimer(at: now)
         case .cancelRequested(let id):
             actions.append(cancel(id))
         case .parked(let id):
@@ -266,11 +287,25 @@ public struct SchedulerStateMachine: Sendable {
         return (ready.isEmpty ? [] : [.recordReady(ready)]) + armTimer(at: now)
     }
 
-    /// Arms the timer for the earliest held attempt, unless it is armed for that time or earlier already,
-    /// or that time has come while the released attempts are at their limit (those ending release the next).
+    /// A promotion of the scheduled tasks due, when one is due and none is in flight. Not once a shutdown
+    /// began. (At start-up the executor promotes once before `.started`, and reports `.promoted` with the
+    /// earliest run time left by an earlier daemon.)
+    private mutating func promoteIfDue(at now: Date) -> [SchedulerAction] {
+        guard phase == .serving, !promoting else { return [] }
+        guard nextPromotion.map({ $0 <= now }) == true else { return [] }
+        promoting = true
+        nextPromotion = nil
+        return [.promote]
+    }
+
+    /// Arms the timer for the earliest held attempt or scheduled task, unless it is armed for that time or
+    /// earlier already, or a held attempt's time has come while the released attempts are at their limit
+    /// (those ending release the next).
     private mutating func armTimer(at now: Date) -> [SchedulerAction] {
         let full = releasing >= configuration.releasedAtOnce
-        guard let next = held.nextReadyTime(), next > now || !full else { return [] }
+        let heldNext = held.nextReadyTime().flatMap { $0 > now || !full ? $0 : nil }
+        let promotionNext = phase == .serving && !promoting ? nextPromotion : nil
+        guard let next = [heldNext, promotionNext].compactMap({ $0 }).min() else { return [] }
         if let timer, timer <= next { return [] }
         timer = next
         return [.armTimer(at: next)]
