@@ -36,7 +36,7 @@ extension SubmitHandler {
             return now.addingTimeInterval(delay)
         case (nil, let time?):
             guard time.isFinite, time >= 0, time <= now.timeIntervalSince1970 + Seconds.maximum else {
-                throw refusal(.invalidRunTime, index, "\"run_at\": \(time) is not a time; expected seconds since 1970 (UTC)")
+                throw refusal(.invalidRunTime, index, "\"run_at\": \(time) is not a usable time; expected seconds since 1970 (UTC), at most \(Int(Seconds.maximum)) s (about 31 years) from now")
             }
             return Date(timeIntervalSince1970: time)
         }

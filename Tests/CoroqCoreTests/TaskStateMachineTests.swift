@@ -17,16 +17,21 @@ import Testing
         (.pending, .succeed, .succeeded),
         (.pending, .fail, .failed),
         (.pending, .cancel, .cancelled),
+        (.running, .backOff, .scheduled),
+        (.scheduled, .promote, .queued),
+        (.scheduled, .cancel, .cancelled),
+        (.failed, .retry, .queued),
+        (.cancelled, .retry, .queued),
     ]
 
-    static let allEvents: [TaskEvent] = [.claim, .succeed, .fail, .cancel, .requeue, .interrupt, .retry, .release]
+    static let allEvents: [TaskEvent] = [.claim, .succeed, .fail, .cancel, .requeue, .interrupt, .retry, .release, .promote, .backOff]
 
     @Test(arguments: legal)
     func legalTransition(from: TaskState, event: TaskEvent, to: TaskState) throws {
         #expect(try from.applying(event) == to)
     }
 
-    /// Every (state, event) pair not in the legal table is rejected — including anything on a final state.
+    /// Every (state, event) pair not in the legal table is rejected — including anything but a person's retry on a final state.
     @Test(arguments: TaskState.allCases)
     func illegalTransitionsAreRejected(from state: TaskState) {
         for event in Self.allEvents where !Self.legal.contains(where: { $0.0 == state && $0.1 == event }) {

@@ -48,7 +48,7 @@ import Testing
     func aFailedAttemptWithRetriesLeftBacksOffInTheBatchWrite(kind: StoreKind) async throws {
         let store = try kind.make()
         let policy = RetryPolicy(retries: 1, backoff: .fixed, base: 30)
-        _ = try await store.submit([NewTask(job: "exec", onDone: "true", retryPolicy: policy), NewTask(job: "noop")], at: t0)
+        _ = try await store.submit([NewTask(job: "exec", onDone: "true", retryPolicy: policy), NewTask(job: "noop", onDone: "true")], at: t0)
         let claimed = try await store.claim(limit: 2, at: t0)
         let error = TaskError(code: "exit_status", message: "exited with status 1")
         let first = try await store.finish(claimedBatch: [(claimed[0], .failed(error)), (claimed[1], .succeeded(.null))], at: t0 + 1)

@@ -179,7 +179,9 @@ import Testing
         let cancelled = try await store.finish(TaskID(2), outcome: .cancelled(reason: "done by hand"), at: t0 + 3)
         #expect(cancelled.state == .cancelled && cancelled.error?.message == "done by hand")
         #expect(try await store.claim(limit: 5, at: t0 + 4).map(\.id) == [TaskID(1)])
-        await #expect(throws: TaskTransitionError(from: .cancelled, event: .retry)) {
+        // A cancelled task may be retried too (a new attempt), but not while it is queued again.
+        #expect(try await store.retry(TaskID(2), at: t0 + 5).state == .queued)
+        await #expect(throws: TaskTransitionError(from: .queued, event: .retry)) {
             try await store.retry(TaskID(2), at: t0 + 5)
         }
     }
