@@ -28,6 +28,9 @@ extension TaskInfo {
         if let resultTruncated { output.raw(","); output.key("result_truncated"); output.int(Int64(resultTruncated)) }
         if let parent { output.raw(","); output.key("parent"); output.int(parent) }
         if let children { output.raw(","); output.key("children"); output.value(.array(children.map(JSONValue.int))) }
+        if let runAt { output.raw(","); output.key("run_at"); output.double(runAt) }
+        if let priority { output.raw(","); output.key("priority"); output.int(Int64(priority)) }
+        if let retry, let value = try? JSONValue(encoding: retry) { output.raw(","); output.key("retry"); output.value(value) }
         output.raw("}")
     }
 }

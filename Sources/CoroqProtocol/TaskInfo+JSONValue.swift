@@ -31,6 +31,9 @@ extension TaskInfo {
                 let read = ids.compactMap(\.int64)
                 return read.count == ids.count ? read : nil
             }))
+        runAt = try optional("run_at", \.number)
+        priority = try optional("priority", \.int64).map { Int($0) }
+        retry = try optional("retry", { try? $0.decode(as: RetryPolicyInfo.self) })
     }
 }
 

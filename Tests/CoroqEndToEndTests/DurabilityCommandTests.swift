@@ -62,7 +62,7 @@ struct DurabilityCommandTests {
 
             let cancel = try await daemon.coroq("cancel", "2", "--reason", "checked by hand")
             #expect(cancel.exitCode == 0 && cancel.stdout.contains("cancelled"))
-            #expect(try await daemon.coroq("retry", "2").exitCode == 1)  // cancelled is final
+            // (A cancelled task may be retried as a new attempt since issue 11: DelaysRetriesTests.)
 
             // The crash left task 1's process running (it is let finish): no retry may overlap it.
             let refused = try await daemon.coroq("retry", "1")

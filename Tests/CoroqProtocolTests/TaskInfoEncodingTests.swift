@@ -24,6 +24,14 @@ import Testing
         // A child that has children of its own.
         TaskInfo(id: 9, job: "exec", args: [:], state: .running, attempts: 1, createdAt: 1, startedAt: 2,
                  finishedAt: nil, result: nil, error: nil, onDone: nil, parent: 3, children: [10, 11]),
+        {
+            var retried = TaskInfo(id: 10, job: "exec", args: [:], state: .scheduled, attempts: 2, createdAt: 1,
+                                   startedAt: nil, finishedAt: nil, result: nil, error: nil, onDone: nil)
+            retried.runAt = 1_700_000_030.5
+            retried.priority = -2
+            retried.retry = RetryPolicyInfo(retries: 3, backoff: "exponential", base: 1, cap: 3600, jitter: 0.25)
+            return retried
+        }(),
     ]
 
     @Test(arguments: tasks)
