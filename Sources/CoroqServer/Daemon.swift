@@ -164,7 +164,7 @@ public struct Daemon: Sendable {
             store: store, registry: registry, scheduler: scheduler, maximumTaskBytes: configuration.maximumTaskBytes)
         let scheduleService = ScheduleService(
             store: store, makeTask: { object throws in try submit.newTask(try object.decode(as: TaskSpec.self)) },
-            wake: { scheduler.wake() }, bootedAt: Date(), logger: logger)
+            wake: { scheduler.wake() }, bootedAt: Date(), logger: logger, scheduled: { scheduler.scheduled(at: $0) })
         let schedules = ScheduleHandler(store: store, service: scheduleService, submit: submit, logger: logger)
         do {
             try await schedules.applyConfig(configuration.schedules)

@@ -18,6 +18,8 @@ final class ScheduleService: Service, Sendable {
     let logger: Logger
     /// When this daemon started: slots before it were missed (catch-up), slots after it are due.
     let bootedAt: Date
+    /// Tells the scheduler that a fired task waits `scheduled` until this time (a task object with `in`).
+    let scheduled: @Sendable (Date) -> Void
     private let changes: AsyncStream<Void>
     private let changed: AsyncStream<Void>.Continuation
     /// After a store failure, the next try.
@@ -25,8 +27,10 @@ final class ScheduleService: Service, Sendable {
 
     init(
         store: any ScheduleStore, makeTask: @escaping @Sendable (JSONValue) throws -> NewTask,
-        wake: @escaping @Sendable () -> Void, clock: any WallClock = SystemClock(), bootedAt: Date, logger: Logger
+        wake: @escaping @Sendable () -> Void, clock: any WallClock = SystemClock(), bootedAt: Date, logger: Logger,
+        scheduled: @escaping @Sendable (Date) -> Void = { _ in }
     ) {
+        self.scheduled = scheduled
         self.store = store
         self.makeTask = makeTask
         self.wake = wake
@@ -101,6 +105,7 @@ final class ScheduleService: Service, Sendable {
             let fired = try await store.fire(schedule: schedule.name, slots: plan.due, task: task, last: last, at: now)
             if !fired.isEmpty {
                 wake()
+                if let earliest = fired.filter({ $0.state == .scheduled }).compactMap(\.runAt).min() { scheduled(earliest) }
                 logger.info("schedule fired", metadata: [
                     "schedule": "\(schedule.name)", "tasks": "\(fired.map(\.id.description).joined(separator: ","))",
                     "slot": "\(ISO8601DateFormatter().string(from: last))",
