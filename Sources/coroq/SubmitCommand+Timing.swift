@@ -21,8 +21,8 @@ struct TimingOptions: ParsableArguments {
         valueName: "TIME"))
     var at: String?
 
-    @Option(help: ArgumentHelp(
-        "Higher runs first among queued tasks, ties oldest first (default 0; negative allowed), e.g. --priority 10.",
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Higher runs first among queued tasks, ties oldest first (default 0; below 0 runs after the rest), e.g. --priority 10 or --priority -5.",
         valueName: "N"))
     var priority: Int?
 

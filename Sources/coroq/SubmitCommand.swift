@@ -54,7 +54,7 @@ struct SubmitCommand: AsyncParsableCommand {
             Timing. --in DURATION or --at TIME stores the task `scheduled` until then (durable: a restart \
             keeps the time); `coroq show` says when it runs, `coroq cancel` cancels it meanwhile.
               coroq submit --in 10m exec -- ./report.sh
-              coroq submit --at 23:30 exec -- ./backup.sh        # today, local time; a time past runs at once
+              coroq submit --at 23:30 exec -- ./backup.sh    # today, local; a past time runs at once
               coroq submit --at '2026-12-24 18:00' noop
             --priority N: queued tasks start highest first, ties oldest first (default 0).
               coroq submit --priority 10 exec -- ./urgent.sh
