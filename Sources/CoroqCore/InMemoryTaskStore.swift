@@ -33,7 +33,8 @@ public actor InMemoryTaskStore: TaskStore {
             lastID += 1
             let record = TaskRecord(
                 id: TaskID(lastID), job: new.job, arguments: new.arguments, state: new.initialState,
-                onDone: new.onDone, repeatable: new.repeatable, createdAt: now)
+                onDone: new.onDone, repeatable: new.repeatable, createdAt: now, queue: new.queue,
+                label: new.label)
             records[record.id] = record
             if let after = new.after { blockedOn[record.id] = after }
             return record
@@ -80,7 +81,12 @@ public actor InMemoryTaskStore: TaskStore {
     public func dependencies(of id: TaskID) -> [TaskID] { blockedOn[id]?.ids ?? [] }
 
     public func claim(limit: Int, at now: Date) throws -> [TaskRecord] {
-        let ids = records.values.filter { $0.state == .queued }.map(\.id).sorted().prefix(limit)
+        try claim(limit: limit, at: now, where: { _ in true })
+    }
+
+    /// Claims up to `limit` queued tasks that pass `include`, oldest first.
+    func claim(limit: Int, at now: Date, where include: (TaskRecord) -> Bool) throws -> [TaskRecord] {
+        let ids = records.values.filter { $0.state == .queued && include($0) }.map(\.id).sorted().prefix(limit)
         return try ids.map { id in
             var record = records[id]!
             record.state = try record.state.applying(.claim)
@@ -186,6 +192,9 @@ public actor InMemoryTaskStore: TaskStore {
         if let existing = spawnKeys[parent]?[key].flatMap({ records[$0] }) {
             return SpawnedChild(child: existing, created: false)
         }
+        var child = child
+        // A child joins its parent's queue, unless it names another.
+        if child.queue == QueueName.defaultQueue { child.queue = parentRecord.queue }
         var record = try submit([child], at: now)[0]
         record.parentID = parent
         records[record.id] = record

@@ -22,13 +22,20 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     public var finishedAt: Date?
     /// The task that spawned this one (`JobContext.spawn`, `coroq spawn`); nil for a submitted task.
     public var parentID: TaskID?
+    /// The queue it waits in and whose limits its starts count against (`QueueName.defaultQueue`).
+    public var queue: String
+    /// A free-form label for finding it (`coroq status --label`).
+    public var label: String?
 
     public init(
         id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
         result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil, repeatable: Bool = true,
-        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil
+        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil,
+        queue: String = QueueName.defaultQueue, label: String? = nil
     ) {
         self.parentID = parentID
+        self.queue = queue
+        self.label = label
         self.repeatable = repeatable
         self.id = id
         self.job = job
@@ -87,11 +94,18 @@ public struct NewTask: Sendable, Equatable {
     public var after: TaskDependencies?
     /// True for a standalone future: stored `pending`, never claimed, resolved by a person or a program.
     public var isFuture: Bool
+    /// The queue it joins (`QueueName.defaultQueue` unless given).
+    public var queue: String
+    /// A free-form label for finding it (`coroq status --label`).
+    public var label: String?
 
     public init(
         job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil, repeatable: Bool = true,
-        after: TaskDependencies? = nil, isFuture: Bool = false
+        after: TaskDependencies? = nil, isFuture: Bool = false, queue: String = QueueName.defaultQueue,
+        label: String? = nil
     ) {
+        self.queue = queue
+        self.label = label
         self.job = job
         self.arguments = arguments
         self.onDone = onDone

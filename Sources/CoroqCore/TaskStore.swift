@@ -114,6 +114,15 @@ public protocol TaskStore: CheckpointStore {
 
     /// Finished tasks whose on-done command has not run yet (the daemon stopped in between).
     func pendingCallbacks() async throws -> [TaskRecord]
+
+    // MARK: Queues
+
+    /// `claim` restricted to queues: up to each room's `limit` queued tasks of its queue, oldest first, in
+    /// one transaction (one statement per room). The scheduler uses it while some queue limits its starts.
+    func claim(from rooms: [QueueRoom], at now: Date) async throws -> [TaskRecord]
+
+    /// The ids of the newest tasks that pass `filter`, newest first (`status --state/--queue/--label`).
+    func recentTaskIDs(limit: Int, filter: TaskFilter) async throws -> [TaskID]
 }
 
 /// A storage failure, typed so the server can answer with a code: what went wrong, a message that says

@@ -50,6 +50,10 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case scheduleNotFound = -32030
     /// A schedule's timing (cron, zone, interval, catch-up) or name that cannot be used.
     case invalidSchedule = -32031
+    /// A queue that is neither configured (`[queues.NAME]`) nor created (`coroq queue set`).
+    case unknownQueue = -32050
+    /// A queue name or setting (concurrency, rate) that cannot be used.
+    case invalidQueue = -32051
 
     /// A stable word for the code, carried in `error.data.reason`.
     public var reason: String {
@@ -78,6 +82,8 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .shuttingDown: "shutting_down"
         case .scheduleNotFound: "schedule_not_found"
         case .invalidSchedule: "invalid_schedule"
+        case .unknownQueue: "unknown_queue"
+        case .invalidQueue: "invalid_queue"
         }
     }
 }

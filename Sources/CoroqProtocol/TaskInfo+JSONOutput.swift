@@ -28,6 +28,8 @@ extension TaskInfo {
         if let resultTruncated { output.raw(","); output.key("result_truncated"); output.int(Int64(resultTruncated)) }
         if let parent { output.raw(","); output.key("parent"); output.int(parent) }
         if let children { output.raw(","); output.key("children"); output.value(.array(children.map(JSONValue.int))) }
+        if let queue { output.raw(","); output.key("queue"); output.string(queue) }
+        if let label { output.raw(","); output.key("label"); output.string(label) }
         output.raw("}")
     }
 }

@@ -31,6 +31,8 @@ extension TaskInfo {
                 let read = ids.compactMap(\.int64)
                 return read.count == ids.count ? read : nil
             }))
+        queue = try optional("queue", \.string)
+        label = try optional("label", \.string)
     }
 }
 

@@ -27,6 +27,10 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var children: [Int64]?
     /// The latest progress report of the task (`coroq progress`, `JobContext.progress`), if any.
     public var progress: ProgressInfo?
+    /// Its queue (absent from an older daemon's answer: `default`).
+    public var queue: String?
+    /// Its label, if it has one.
+    public var label: String?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
@@ -56,6 +60,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
         case id, job, args, state, attempts, result, error
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
         case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", parent, children, progress
+        case queue, label
     }
 }
 
@@ -84,11 +89,17 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// `succeeded` (the default: a dependency that fails or is cancelled cancels the task) or `finished`
     /// (it runs whatever their outcome).
     public var afterPolicy: String?
+    /// The queue it joins (`default` when absent); it must exist.
+    public var queue: String?
+    /// A free-form label (`coroq status --label`).
+    public var label: String?
 
     public init(
         job: String, args: JSONValue? = nil, onDone: String? = nil, noRepeat: Bool? = nil,
-        after: [Int64]? = nil, afterPolicy: String? = nil
+        after: [Int64]? = nil, afterPolicy: String? = nil, queue: String? = nil, label: String? = nil
     ) {
+        self.queue = queue
+        self.label = label
         self.job = job
         self.args = args
         self.onDone = onDone
@@ -99,6 +110,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case job, args, onDone = "on_done", noRepeat = "no_repeat", after, afterPolicy = "after_policy"
+        case queue, label
     }
 }
 

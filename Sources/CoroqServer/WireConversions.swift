@@ -11,6 +11,8 @@ extension TaskInfo {
             finishedAt: record.finishedAt?.timeIntervalSince1970, result: record.result,
             error: record.error.map(TaskErrorInfo.init), onDone: record.onDone, repeatable: record.repeatable,
             parent: record.parentID?.rawValue)
+        queue = record.queue == QueueName.defaultQueue ? nil : record.queue
+        label = record.label
     }
 }
 

@@ -80,6 +80,8 @@ public struct SQLiteTaskStore: TaskStore {
                 case .onDone: task.onDone.map(JSONValue.string) ?? .null
                 case .repeatable: .bool(task.repeatable)
                 case .state: .string(task.initialState.rawValue)
+                case .queue: .string(task.queue)
+                case .label: task.label.map(JSONValue.string) ?? .null
                 }
             })
         }).jsonText
@@ -98,7 +100,7 @@ public struct SQLiteTaskStore: TaskStore {
         return zip(ids, tasks).map { id, task in
             settledByID[TaskID(id)] ?? TaskRecord(
                 id: TaskID(id), job: task.job, arguments: task.arguments, state: task.initialState,
-                onDone: task.onDone, repeatable: task.repeatable, createdAt: now)
+                onDone: task.onDone, repeatable: task.repeatable, createdAt: now, queue: task.queue, label: task.label)
         }
     }
 

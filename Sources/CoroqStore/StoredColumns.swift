@@ -5,7 +5,7 @@ import GRDB
 /// another. Rows are read by position, not by name: a name lookup per column was a measurable part of
 /// every claim and finish.
 enum TaskColumn: Int, CaseIterable {
-    case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt, parentID
+    case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt, parentID, queue, label
 
     /// The column's name in SQL.
     var name: String {
@@ -23,6 +23,8 @@ enum TaskColumn: Int, CaseIterable {
         case .startedAt: "started_at"
         case .finishedAt: "finished_at"
         case .parentID: "parent_id"
+        case .queue: "queue"
+        case .label: "label"
         }
     }
 
@@ -70,11 +72,13 @@ extension JSONRowSlot {
 
 /// A submitted task's values, one JSON array per task in a submit's batch (`INSERT … FROM json_each`).
 enum NewTaskSlot: Int, JSONRowSlot {
-    case job, arguments, onDone, repeatable, state
+    case job, arguments, onDone, repeatable, state, queue, label
 
     /// The `tasks` column the value goes to.
     var column: TaskColumn {
         switch self {
+        case .queue: .queue
+        case .label: .label
         case .job: .job
         case .arguments: .arguments
         case .onDone: .onDone

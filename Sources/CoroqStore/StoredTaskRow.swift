@@ -28,7 +28,7 @@ extension TaskRecord {
             createdAt: Date(timeIntervalSince1970: row.createdAt),
             startedAt: row.startedAt.map(Date.init(timeIntervalSince1970:)),
             finishedAt: row.finishedAt.map(Date.init(timeIntervalSince1970:)),
-            parentID: row.parentID.map { TaskID($0) })
+            parentID: row.parentID.map { TaskID($0) }, queue: row.queue, label: row.label)
     }
 }
 
@@ -47,6 +47,8 @@ struct StoredTaskRow: Sendable {
     var startedAt: Double?
     var finishedAt: Double?
     var parentID: Int64?
+    var queue: String
+    var label: String?
 
     /// A row selected as `TaskColumn.selection`.
     init(row: Row) {
@@ -63,5 +65,7 @@ struct StoredTaskRow: Sendable {
         startedAt = row[TaskColumn.startedAt]
         finishedAt = row[TaskColumn.finishedAt]
         parentID = row[TaskColumn.parentID]
+        queue = row[TaskColumn.queue]
+        label = row[TaskColumn.label]
     }
 }

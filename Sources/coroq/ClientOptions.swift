@@ -71,6 +71,8 @@ extension ClientOptions {
         case .tooManyConnections: return " (try again in a moment; the daemon's log says more)"
         case .scheduleNotFound: return " (`coroq schedule list` lists the schedules)"
         case .invalidSchedule: return " (see `coroq schedule add --help`)"
+        case .unknownQueue: return " (`coroq queue list` lists the queues; `coroq queue set NAME` creates one)"
+        case .invalidQueue: return " (see `coroq queue set --help`)"
         case .taskFinished: return " (nothing will receive it: send to a task that is queued or running)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }

@@ -102,12 +102,14 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "exec: let processes the command leaves running go on after it exits.")
     var keepChildren = false
 
+    @OptionGroup(title: "Queues and labels") var queueOptions: SubmitQueueOptions
+
     /// The command as plain values: what `validate` and `run` work on.
     var submission: Submission {
-        Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
+        queueOptions.applied(to: Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
                    argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
                    environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren,
-                   after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue)
+                   after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue))
     }
 
     func validate() throws {
@@ -138,6 +140,9 @@ struct Submission {
     /// `--after` ids and `--after-policy`.
     var after: [Int64] = []
     var afterPolicy: String?
+    /// `--queue` and `--label` (`SubmitCommand+Queue.swift`).
+    var queue: String?
+    var label: String?
 
     /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
     /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
@@ -208,13 +213,14 @@ struct Submission {
         guard let job, !batch else { throw ValidationError("give the job to run, e.g. sleep 2 or exec -- CMD") }
         return TaskSpec(
             job: job, args: try arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil,
-            after: after.isEmpty ? nil : after, afterPolicy: afterPolicy)
+            after: after.isEmpty ? nil : after, afterPolicy: afterPolicy, queue: queue, label: label)
     }
 
     func run() async throws {
         let dependencies = BatchInput.Dependencies(after: after.isEmpty ? nil : after, policy: afterPolicy)
-        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies)
+        var input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies)
             : BatchInput(specs: [try singleTask()])
+        if batch { applyQueueDefaults(to: &input) }
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)

@@ -28,6 +28,9 @@ public enum SchedulerEvent: Sendable, Equatable {
     case drain
     /// The shutdown grace period is over.
     case drainDeadline
+    /// The queues' settings changed (a reload, `coroq queue set|pause|resume`): every known queue, `default`
+    /// included. Running attempts are not stopped when a limit goes down or a queue is paused.
+    case queuesChanged([QueueDefinition])
 }
 
 /// A claimed task, and for an attempt of a timed job (`TimedJob`) when it has nothing left to wait for.
@@ -77,4 +80,7 @@ public enum SchedulerAction: Sendable, Equatable {
     case cancelRunningAttempts
     /// The scheduler is done: nothing runs and nothing will start.
     case stop
+    /// Claim from these queues, up to each one's limit (`TaskStore.claim(from:)`), then report `.claimed`
+    /// (with the sum of the limits as `requested`) or `.claimFailed`. Used while some queue limits starts.
+    case claimFromQueues([QueueRoom])
 }
