@@ -104,7 +104,7 @@ struct QueueTests {
             #expect(unknown.exitCode != 0)
             #expect(unknown.stderr.contains("no queue named 'nope'; the queues are default"), "\(unknown.stderr)")
             let bad = try await daemon.coroq("submit", "--queue", "a b", "noop")
-            #expect(bad.exitCode != 0 && bad.stderr.contains("queue name 'a b'"), "\(bad.stderr)")
+            #expect(bad.exitCode != 0 && bad.stderr.contains("queue 'a b': a queue name is"), "\(bad.stderr)")
             let rate = try await daemon.coroq("queue", "set", "api", "--rate", "fast")
             #expect(rate.exitCode != 0 && rate.stderr.contains("rate 'fast'"), "\(rate.stderr)")
             let set = try await daemon.coroq("queue", "set", "api", "--rate", "10/1s", "--concurrency", "3")
