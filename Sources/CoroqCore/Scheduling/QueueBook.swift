@@ -48,7 +48,7 @@ struct QueueBook: Sendable {
 
     /// Claimed: counts the attempt in its queue, and its start against the queue's rate.
     mutating func started(_ record: TaskRecord, at now: Date) {
-        if settings[record.queue]?.rate != nil { starts[record.queue, default: []].append(now) }
+        if restricted, settings[record.queue]?.rate != nil { starts[record.queue, default: []].append(now) }
         guard record.queue != QueueName.defaultQueue else { return }
         queueOf[record.id] = record.queue
         counted[record.queue, default: 0] += 1
@@ -57,17 +57,17 @@ struct QueueBook: Sendable {
 
     /// Its slot is free: parked (`counted` false after) or ended (`wasCounted` says if it still counted).
     mutating func ended(_ id: TaskID, wasCounted: Bool) {
-        guard let queue = queueOf.removeValue(forKey: id) else { return }
+        guard !queueOf.isEmpty, let queue = queueOf.removeValue(forKey: id) else { return }
         if wasCounted { uncount(queue) }
         if queueOf.isEmpty { queueOf = [:] }
     }
 
     mutating func parked(_ id: TaskID) {
-        if let queue = queueOf[id] { uncount(queue) }
+        if !queueOf.isEmpty, let queue = queueOf[id] { uncount(queue) }
     }
 
     mutating func resumed(_ id: TaskID) {
-        guard let queue = queueOf[id] else { return }
+        guard !queueOf.isEmpty, let queue = queueOf[id] else { return }
         counted[queue, default: 0] += 1
         countedElsewhere += 1
     }
