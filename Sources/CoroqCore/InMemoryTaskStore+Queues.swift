@@ -10,6 +10,6 @@ extension InMemoryTaskStore {
     }
 
     public func recentTaskIDs(limit: Int, filter: TaskFilter) throws -> [TaskID] {
-        try recentTasks(limit: Int.max).filter(filter.matches).prefix(limit).map(\.id)
+        recentTasks(limit: Int.max).filter(filter.matches).prefix(limit).map(\.id)
     }
 }

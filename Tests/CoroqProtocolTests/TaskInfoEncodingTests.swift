@@ -24,6 +24,14 @@ import Testing
         // A child that has children of its own.
         TaskInfo(id: 9, job: "exec", args: [:], state: .running, attempts: 1, createdAt: 1, startedAt: 2,
                  finishedAt: nil, result: nil, error: nil, onDone: nil, parent: 3, children: [10, 11]),
+        // A task of another queue than default, with a label.
+        {
+            var task = TaskInfo(id: 12, job: "noop", args: [:], state: .queued, attempts: 0, createdAt: 1,
+                                startedAt: nil, finishedAt: nil, result: nil, error: nil, onDone: nil)
+            task.queue = "net"
+            task.label = "nightly \"fetch\""
+            return task
+        }(),
     ]
 
     @Test(arguments: tasks)
