@@ -69,6 +69,35 @@ struct QueueTests {
             let second = try maximumRunning(after)
             #expect(second.byQueue["net"] == 1, "the lowered limit holds")
             #expect(second.all <= 3)
+
+            // A bad queue table keeps the settings in force, and the log names the key.
+            try "concurrency = 3\n[queues.net]\nconcurrency = 0\n".write(toFile: config, atomically: true, encoding: .utf8)
+            kill(daemon.pid, SIGHUP)
+            _ = try await daemon.log.line(containing: "the config file was not applied", "queues.net.concurrency")
+            let kept = try await daemon.coroq("queue", "list", "--json")
+            #expect(kept.lines.contains { $0.contains(#""name":"net""#) && $0.contains(#""concurrency":1"#) }, "\(kept.stdout)")
+        }
+    }
+
+    /// At most N starts per interval, on the daemon's real clock: the held starts wait for the window's
+    /// wake (no polling), and no window of the interval holds more than N starts.
+    @Test func aRateLimitHoldsStartsToNPerInterval() async throws {
+        try await withDaemon(directory) { daemon in
+            #expect(try await daemon.coroq("queue", "set", "api", "--rate", "2/1s").exitCode == 0)
+            let ids = try await submitBatch(daemon, (0..<6).map { _ in #"{"job": "noop", "queue": "api"}"# })
+            #expect(try await daemon.coroq(["wait"] + ids, stdin: "").exitCode == 0)
+            var starts: [Double] = []
+            for id in ids {
+                let detail = try jsonObject(try await daemon.coroq("show", id, "--json").stdout)
+                let attempts = try #require(detail["attempts"] as? [[String: Any]])
+                starts += attempts.compactMap { $0["started_at"] as? Double }
+            }
+            starts.sort()
+            #expect(starts.count == 6)
+            for start in starts {
+                #expect(starts.filter { $0 >= start && $0 < start + 0.999 }.count <= 2, "\(starts)")
+            }
+            #expect(starts.last! - starts.first! >= 1.99, "six starts at 2 per second span two windows: \(starts)")
         }
     }
 
