@@ -64,14 +64,16 @@ struct ConfigReloadService: Service {
         }
     }
 
-    /// Sets the file's queues when they changed; a bad queue table fails the whole read of the file (the
-    /// old settings stay), and a store failure keeps the old queues.
+    /// Sets the file's queue tables that changed (a `queue set` or pause at run time lasts until its
+    /// table changes); a bad queue table fails the whole read of the file (the old settings stay), and a
+    /// store failure keeps the old queues.
     private func applyQueues(_ settings: [QueueSetting], over running: inout DaemonSettings) async {
+        let changed = settings.filter { !(running.queues ?? []).contains($0) }
         guard settings != (running.queues ?? []) else { return }
         do {
-            try await queues.applyConfig(settings)
+            try await queues.applyConfig(changed)
             running.queues = settings
-            logger.notice("SIGHUP: queues applied", metadata: ["queues": "\(settings.map(\.name).joined(separator: ","))"])
+            logger.notice("SIGHUP: queues applied", metadata: ["queues": "\(changed.map(\.name).joined(separator: ","))"])
         } catch {
             logger.error("SIGHUP: the config file's queues were not applied; the old queues stay", metadata: ["error": "\(error)"])
         }
