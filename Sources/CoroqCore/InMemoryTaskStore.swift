@@ -34,7 +34,7 @@ public actor InMemoryTaskStore: TaskStore {
             let record = TaskRecord(
                 id: TaskID(lastID), job: new.job, arguments: new.arguments, state: new.initialState,
                 onDone: new.onDone, repeatable: new.repeatable, createdAt: now, runAt: new.runAt,
-                priority: new.priority, retryPolicy: new.retryPolicy)
+                priority: new.priority, retryPolicy: new.retryPolicy, queue: new.queue, label: new.label)
             records[record.id] = record
             if let after = new.after { blockedOn[record.id] = after }
             return record
@@ -81,7 +81,12 @@ public actor InMemoryTaskStore: TaskStore {
     public func dependencies(of id: TaskID) -> [TaskID] { blockedOn[id]?.ids ?? [] }
 
     public func claim(limit: Int, at now: Date) throws -> [TaskRecord] {
-        let ids = records.values.filter { $0.state == .queued }
+        try claim(limit: limit, at: now, where: { _ in true })
+    }
+
+    /// Claims up to `limit` queued tasks that pass `include`, highest priority first, then oldest.
+    func claim(limit: Int, at now: Date, where include: (TaskRecord) -> Bool) throws -> [TaskRecord] {
+        let ids = records.values.filter { $0.state == .queued && include($0) }
             .sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }.map(\.id).prefix(limit)
         return try ids.map { id in
             var record = records[id]!
@@ -191,6 +196,9 @@ public actor InMemoryTaskStore: TaskStore {
         if let existing = spawnKeys[parent]?[key].flatMap({ records[$0] }) {
             return SpawnedChild(child: existing, created: false)
         }
+        var child = child
+        // A child joins its parent's queue, unless it names another.
+        if child.queue == QueueName.defaultQueue { child.queue = parentRecord.queue }
         var record = try submit([child], at: now)[0]
         record.parentID = parent
         records[record.id] = record

@@ -28,17 +28,24 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     public var priority: Int
     /// How a failed attempt is retried; nil: a failed attempt fails the task.
     public var retryPolicy: RetryPolicy?
+    /// The queue it waits in and whose limits its starts count against (`QueueName.defaultQueue`).
+    public var queue: String
+    /// A free-form label for finding it (`coroq status --label`).
+    public var label: String?
 
     public init(
         id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
         result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil, repeatable: Bool = true,
         createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil,
-        runAt: Date? = nil, priority: Int = 0, retryPolicy: RetryPolicy? = nil
+        runAt: Date? = nil, priority: Int = 0, retryPolicy: RetryPolicy? = nil,
+        queue: String = QueueName.defaultQueue, label: String? = nil
     ) {
         self.parentID = parentID
         self.runAt = runAt
         self.priority = priority
         self.retryPolicy = retryPolicy
+        self.queue = queue
+        self.label = label
         self.repeatable = repeatable
         self.id = id
         self.job = job
@@ -105,15 +112,21 @@ public struct NewTask: Sendable, Equatable {
     public var priority: Int
     /// How a failed attempt is retried; nil: not at all.
     public var retryPolicy: RetryPolicy?
+    /// The queue it joins (`QueueName.defaultQueue` unless given).
+    public var queue: String
+    /// A free-form label for finding it (`coroq status --label`).
+    public var label: String?
 
     public init(
         job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil, repeatable: Bool = true,
         after: TaskDependencies? = nil, isFuture: Bool = false, runAt: Date? = nil, priority: Int = 0,
-        retryPolicy: RetryPolicy? = nil
+        retryPolicy: RetryPolicy? = nil, queue: String = QueueName.defaultQueue, label: String? = nil
     ) {
         self.runAt = runAt
         self.priority = priority
         self.retryPolicy = retryPolicy
+        self.queue = queue
+        self.label = label
         self.job = job
         self.arguments = arguments
         self.onDone = onDone

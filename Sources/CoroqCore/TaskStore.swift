@@ -122,6 +122,14 @@ public protocol TaskStore: CheckpointStore {
     /// Moves every `scheduled` task whose run time is at or before `now` to the queue, in one write, and
     /// returns the earliest run time of those still scheduled (nil when none is).
     func promoteDue(at now: Date) async throws -> Date?
+    // MARK: Queues
+
+    /// `claim` restricted to queues: up to each room's `limit` queued tasks of its queue, oldest first, in
+    /// one transaction (one statement per room). The scheduler uses it while some queue limits its starts.
+    func claim(from rooms: [QueueRoom], at now: Date) async throws -> [TaskRecord]
+
+    /// The ids of the newest tasks that pass `filter`, newest first (`status --state/--queue/--label`).
+    func recentTaskIDs(limit: Int, filter: TaskFilter) async throws -> [TaskID]
 }
 
 /// A storage failure, typed so the server can answer with a code: what went wrong, a message that says

@@ -138,6 +138,7 @@ struct DaemonCommand: AsyncParsableCommand {
         configuration.maximumTaskBytes = settings.maxTaskBytes ?? 1 << 20
         configuration.execPassEnv = settings.execPassEnv ?? []
         configuration.schedules = settings.schedules ?? []
+        configuration.queues = settings.queues ?? []
         configuration.jobs = settings.jobs ?? []
         if settings.allowedUsers != nil || settings.allowedGroups != nil {
             do {

@@ -36,6 +36,12 @@ public enum RPCMethod: String, Sendable, CaseIterable {
     case receive
     /// A running script's progress report (`coroq progress`).
     case progress
+    /// The queues with their settings and task counts (`coroq queue list`).
+    case queueList = "queue.list"
+    /// Creates a queue or changes its limits (`coroq queue set`).
+    case queueSet = "queue.set"
+    case queuePause = "queue.pause"
+    case queueResume = "queue.resume"
 
     /// True for the methods that push notifications while they run (`wait`, `logs`): they hold their
     /// connection, and are refused inside a batch.
@@ -45,7 +51,8 @@ public enum RPCMethod: String, Sendable, CaseIterable {
         case .hello, .submit, .status, .get, .show, .cancel, .retry, .clean, .backup, .jobs, .stepGet, .stepRecord,
              .scheduleAdd, .scheduleList, .scheduleRemove, .schedulePause, .scheduleResume,
              .futureCreate, .futureResolve,
-             .spawn, .send, .receive, .progress: false
+             .spawn, .send, .receive, .progress,
+             .queueList, .queueSet, .queuePause, .queueResume: false
         }
     }
 }
@@ -150,10 +157,23 @@ public struct TaskFinishedParams: Codable, Sendable {
 public struct StatusParams: Codable, Sendable {
     public var id: Int64?
     public var limit: Int?
+    /// Only tasks in this state (`queued`, `running`, …).
+    public var state: String?
+    /// Only tasks of this queue.
+    public var queue: String?
+    /// Only tasks with this label.
+    public var label: String?
+    /// Only tasks of this job.
+    public var job: String?
 
-    public init(id: Int64? = nil, limit: Int? = nil) {
+    public init(id: Int64? = nil, limit: Int? = nil, state: String? = nil, queue: String? = nil,
+                label: String? = nil, job: String? = nil) {
         self.id = id
         self.limit = limit
+        self.state = state
+        self.queue = queue
+        self.label = label
+        self.job = job
     }
 }
 

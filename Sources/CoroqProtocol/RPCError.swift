@@ -56,6 +56,10 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case invalidRetryPolicy = -32041
     /// `retry` of a task that cannot be retried (a standalone future).
     case notRetryable = -32042
+    /// A queue that is neither configured (`[queues.NAME]`) nor created (`coroq queue set`).
+    case unknownQueue = -32050
+    /// A queue name or setting (concurrency, rate) that cannot be used.
+    case invalidQueue = -32051
 
     /// A stable word for the code, carried in `error.data.reason`.
     public var reason: String {
@@ -87,6 +91,8 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .invalidRunTime: "invalid_run_time"
         case .invalidRetryPolicy: "invalid_retry_policy"
         case .notRetryable: "not_retryable"
+        case .unknownQueue: "unknown_queue"
+        case .invalidQueue: "invalid_queue"
         }
     }
 }

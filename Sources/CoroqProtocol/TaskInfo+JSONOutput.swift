@@ -31,6 +31,8 @@ extension TaskInfo {
         if let runAt { output.raw(","); output.key("run_at"); output.double(runAt) }
         if let priority { output.raw(","); output.key("priority"); output.int(Int64(priority)) }
         if let retry, let value = try? JSONValue(encoding: retry) { output.raw(","); output.key("retry"); output.value(value) }
+        if let queue { output.raw(","); output.key("queue"); output.string(queue) }
+        if let label { output.raw(","); output.key("label"); output.string(label) }
         output.raw("}")
     }
 }

@@ -34,6 +34,8 @@ extension TaskInfo {
         runAt = try optional("run_at", \.number)
         priority = try optional("priority", \.int64).map { Int($0) }
         retry = try optional("retry", { try? $0.decode(as: RetryPolicyInfo.self) })
+        queue = try optional("queue", \.string)
+        label = try optional("label", \.string)
     }
 }
 

@@ -33,6 +33,10 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var priority: Int?
     /// Its retry policy; absent when it has none.
     public var retry: RetryPolicyInfo?
+    /// Its queue (absent from an older daemon's answer: `default`).
+    public var queue: String?
+    /// Its label, if it has one.
+    public var label: String?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
@@ -63,6 +67,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
         case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", parent, children, progress
         case runAt = "run_at", priority, retry
+        case queue, label
     }
 }
 
@@ -124,11 +129,17 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var backoffCap: Double?
     /// A fraction 0…1 of each wait taken off at random (default 0).
     public var jitter: Double?
+    /// The queue it joins (`default` when absent); it must exist.
+    public var queue: String?
+    /// A free-form label (`coroq status --label`).
+    public var label: String?
 
     public init(
         job: String, args: JSONValue? = nil, onDone: String? = nil, noRepeat: Bool? = nil,
-        after: [Int64]? = nil, afterPolicy: String? = nil
+        after: [Int64]? = nil, afterPolicy: String? = nil, queue: String? = nil, label: String? = nil
     ) {
+        self.queue = queue
+        self.label = label
         self.job = job
         self.args = args
         self.onDone = onDone
@@ -141,6 +152,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         case job, args, onDone = "on_done", noRepeat = "no_repeat", after, afterPolicy = "after_policy"
         case delay = "in", runAt = "run_at", priority, retries, backoff, backoffBase = "backoff_base"
         case backoffCap = "backoff_cap", jitter
+        case queue, label
     }
 }
 

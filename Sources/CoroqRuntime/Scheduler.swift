@@ -80,6 +80,12 @@ public final class Scheduler: Service {
         inputSink.yield(.event(.limitChanged(newLimit)))
     }
 
+    /// Replaces the queues' settings (every known queue). Running attempts are not stopped when a limit
+    /// goes down or a queue is paused; a resumed queue's tasks start as its room allows.
+    public func setQueues(_ queues: [QueueDefinition]) {
+        inputSink.yield(.event(.queuesChanged(queues)))
+    }
+
     /// Tells the scheduler that tasks may be waiting (after a submit). Cheap; bursts coalesce.
     public func wake() {
         if !wakePending.exchange(true, ordering: .acquiringAndReleasing) {
@@ -260,16 +266,27 @@ public final class Scheduler: Service {
             case .promote:
                 let event = await promote()
                 actions += state.machine.handle(event, at: clock.now())
+            case .claimFromQueues(let rooms):
+                let event = await claim(limit: rooms.reduce(0) { $0 + $1.limit }) { [store] now in
+                    try await store.claim(from: rooms, at: now)
+                }
+                actions += state.machine.handle(event, at: clock.now())
             }
         }
     }
 
     /// Claims up to `limit` queued tasks, and tells for each attempt of a timed job when it is ready.
     private func claim(limit: Int) async -> SchedulerEvent {
+        await claim(limit: limit) { [store] now in try await store.claim(limit: limit, at: now) }
+    }
+
+    /// Claims through `take` (from all queues, or from some), and tells for each attempt of a timed job
+    /// when it is ready.
+    private func claim(limit: Int, _ take: (Date) async throws -> [TaskRecord]) async -> SchedulerEvent {
         let now = clock.now()
         let claimed: [TaskRecord]
         do {
-            claimed = try await store.claim(limit: limit, at: now)
+            claimed = try await take(now)
         } catch {
             logger.error("could not claim tasks, retrying", metadata: ["error": "\(error)"])
             return .claimFailed

@@ -22,6 +22,8 @@ struct ConfigReloadService: Service {
     let retention: RetentionService.Setting
     let logLevel: LogLevelControl?
     let logger: Logger
+    /// Applies the file's `[queues.*]`.
+    let queues: QueueHandler
 
     func run() async {
         var running = self.running
@@ -31,6 +33,7 @@ struct ConfigReloadService: Service {
                 running = apply(file, over: running)
                 applyJobs(file.jobs ?? [], over: &running)
                 await applySchedules(file.schedules ?? [], over: &running)
+                await applyQueues(file.queues ?? [], over: &running)
             } catch {
                 logger.error("SIGHUP: the config file was not applied; the running settings stay", metadata: ["error": "\(error)"])
             }
@@ -58,6 +61,21 @@ struct ConfigReloadService: Service {
             logger.notice("SIGHUP: schedules applied", metadata: ["schedules": "\(settings.map(\.name).joined(separator: ","))"])
         } catch {
             logger.error("SIGHUP: the config file's schedules were not applied; the old schedules stay", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sets the file's queue tables that changed (a `queue set` or pause at run time lasts until its
+    /// table changes); a bad queue table fails the whole read of the file (the old settings stay), and a
+    /// store failure keeps the old queues.
+    private func applyQueues(_ settings: [QueueSetting], over running: inout DaemonSettings) async {
+        let changed = settings.filter { !(running.queues ?? []).contains($0) }
+        guard settings != (running.queues ?? []) else { return }
+        do {
+            try await queues.applyConfig(changed)
+            running.queues = settings
+            logger.notice("SIGHUP: queues applied", metadata: ["queues": "\(changed.map(\.name).joined(separator: ","))"])
+        } catch {
+            logger.error("SIGHUP: the config file's queues were not applied; the old queues stay", metadata: ["error": "\(error)"])
         }
     }
 

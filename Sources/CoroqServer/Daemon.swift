@@ -150,8 +150,18 @@ public struct Daemon: Sendable {
         let messages = MessageBox(store: store, clock: SystemClock())
         let progressBoard = ProgressBoard()
         let progress = ProgressHandler(board: progressBoard, store: store)
+        // The queues' settings, the file's applied, before the scheduler claims anything.
+        let queueBoard: QueueBoard
+        var schedulerConfiguration = configuration.scheduler
+        do {
+            let queues = try await QueueHandler.applyConfig(configuration.queues, store: store)
+            queueBoard = QueueBoard(queues)
+            schedulerConfiguration.queues = queues
+        } catch {
+            throw DaemonStartupError("the config file's queues: \(error)")
+        }
         let scheduler = Scheduler(
-            store: store, registry: registry, configuration: configuration.scheduler, logger: logger,
+            store: store, registry: registry, configuration: schedulerConfiguration, logger: logger,
             tasks: RegistryTaskWatcher(store: store, waiters: waiters), messages: messages, progress: progressBoard
         ) { record in
             progressBoard.finished(record.id)
@@ -161,7 +171,9 @@ public struct Daemon: Sendable {
             idle.nudge()
         }
         let submit = SubmitHandler(
-            store: store, registry: registry, scheduler: scheduler, maximumTaskBytes: configuration.maximumTaskBytes)
+            store: store, registry: registry, scheduler: scheduler, maximumTaskBytes: configuration.maximumTaskBytes,
+            queues: queueBoard)
+        let queues = QueueHandler(store: store, board: queueBoard, scheduler: scheduler, logger: logger)
         let scheduleService = ScheduleService(
             store: store, makeTask: { object throws in try submit.newTask(try object.decode(as: TaskSpec.self)) },
             wake: { scheduler.wake() }, bootedAt: Date(), logger: logger, scheduled: { scheduler.scheduled(at: $0) })
@@ -189,6 +201,7 @@ public struct Daemon: Sendable {
                 box: messages, parking: scheduler, maximumBytes: configuration.maximumTaskBytes, logger: logger),
             progress: progress,
             registry: registry,
+            queues: queues,
             maximumFrameLength: configuration.maximumFrameLength, logger: logger)
         let server = ControlServer(
             listener: listener, connections: connections, dispatcher: dispatcher, waiters: waiters,
@@ -201,7 +214,8 @@ public struct Daemon: Sendable {
         if let reload = configuration.reload {
             services.append(ConfigReloadService(
                 hangups: await UnixSignalsSequence(trapping: .sighup), reload: reload.read, running: reload.running, fromFlags: reload.fromFlags, scheduler: scheduler,
-                schedules: schedules, applyJobs: { settings throws in try applyConfigJobs(settings) }, retention: retentionSetting, logLevel: configuration.logLevel, logger: logger))
+                schedules: schedules, applyJobs: { settings throws in try applyConfigJobs(settings) }, retention: retentionSetting, logLevel: configuration.logLevel, logger: logger,
+                queues: queues))
         }
         if configuration.notifySocket != nil {
             services.append(SystemdService(

@@ -53,6 +53,8 @@ public struct DaemonConfiguration: Sendable {
     public var schedules: [ScheduleSetting] = []
     /// coroqd.toml's `[jobs.*]`: command templates, applied at start and by each reload.
     public var jobs: [JobSetting] = []
+    /// coroqd.toml's `[queues.*]`: applied at start (before anything is claimed) and by each reload.
+    public var queues: [QueueSetting] = []
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

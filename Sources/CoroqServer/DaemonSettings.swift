@@ -30,11 +30,13 @@ public struct DaemonSettings: Sendable, Equatable {
     public var schedules: [ScheduleSetting]?
     /// `[jobs.NAME]` tables: command templates run as jobs.
     public var jobs: [JobSetting]?
+    /// `[queues.NAME]` tables: queues and their limits.
+    public var queues: [QueueSetting]?
 
     public init() {}
 
     /// The settings that `SIGHUP` applies to a running daemon; the others need a restart.
-    public static let reloadable: Set<String> = ["concurrency", "retention", "log_level", "schedules", "jobs"]
+    public static let reloadable: Set<String> = ["concurrency", "retention", "log_level", "schedules", "jobs", "queues"]
 
     /// The log levels `log_level` accepts.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -129,6 +131,7 @@ public struct DaemonSettings: Sendable, Equatable {
         },
         "schedules": { $0.schedules = try ScheduleSetting.read($1) },
         "jobs": { $0.jobs = try JobSetting.read($1) },
+        "queues": { $0.queues = try QueueSetting.read($1) },
         "max_frame_bytes": { settings, value in
             let number = try integer(value)
             guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
@@ -245,6 +248,7 @@ extension DaemonSettings {
         field("allowed_groups", \.allowedGroups), field("max_connections", \.maxConnections),
         field("idle_timeout", \.idleTimeout), field("max_task_bytes", \.maxTaskBytes),
         field("exec_pass_env", \.execPassEnv), field("schedules", \.schedules), field("jobs", \.jobs),
+        field("queues", \.queues),
     ]
 
     private static func field<Value: Equatable & Sendable>(

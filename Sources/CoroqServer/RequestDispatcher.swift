@@ -27,6 +27,7 @@ struct RequestDispatcher: Sendable {
     let progress: ProgressHandler
     /// The jobs (`hello` names them, `jobs` describes them); config jobs change with a reload.
     let registry: JobRegistry
+    let queues: QueueHandler
     let maximumFrameLength: Int
     /// Every refused request is logged here once, with its cause (`RefusalLog.swift`).
     let logger: Logger
@@ -123,6 +124,10 @@ struct RequestDispatcher: Sendable {
         case .scheduleRemove: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.remove(params) }
         case .schedulePause: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.setPaused(params, true) }
         case .scheduleResume: return try await answer(request) { (params: ScheduleNameParams) throws(RPCError) in try await schedules.setPaused(params, false) }
+        case .queueList: return Self.response(request.id, try await queues.list())
+        case .queueSet: return try await answer(request) { (params: QueueSetParams) throws(RPCError) in try await queues.set(params) }
+        case .queuePause: return try await answer(request) { (params: QueueNameParams) throws(RPCError) in try await queues.setPaused(params, true) }
+        case .queueResume: return try await answer(request) { (params: QueueNameParams) throws(RPCError) in try await queues.setPaused(params, false) }
         case .futureCreate:
             let params = try Self.params(FutureCreateParams.self, from: request, required: false) ?? FutureCreateParams()
             return Self.response(request.id, try await futures.create(params))

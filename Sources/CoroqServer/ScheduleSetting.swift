@@ -35,7 +35,7 @@ public struct ScheduleSetting: Sendable, Equatable {
 
     /// The keys a schedule's table takes: when, then the task as a `submit` task object has it.
     static let timingKeys = ["cron", "every", "time_zone", "catch_up"]
-    static let taskKeys = ["job", "args", "on_done", "no_repeat"]
+    static let taskKeys = ["job", "args", "on_done", "no_repeat", "queue", "label"]
 
     /// Reads `[schedules]`: a table of tables. Errors name the schedule and the key.
     static func read(_ value: any TOMLValueConvertible) throws(ConfigError) -> [ScheduleSetting] {

@@ -17,13 +17,14 @@ struct StatusHandler: Sendable {
                 "'limit' is \(limit); at most \(maximumLimit) tasks are listed at once (each with excerpts of its arguments and result; coroq show ID has one task in full)",
                 data: ["limit": .int(Int64(limit)), "maximum": .int(Int64(maximumLimit))])
         }
+        let filter = try Self.filter(of: params)
         do {
             let counts = try await store.countsByState()
             let tasks: [TaskInfo]
             if let id = params.id {
                 tasks = [try await get(GetParams(id: id))]
             } else {
-                tasks = try await page(limit: max(0, params.limit ?? 50))
+                tasks = try await page(limit: max(0, params.limit ?? 50), filter: filter)
             }
             let allCounts = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
             return StatusResult(
@@ -38,8 +39,9 @@ struct StatusHandler: Sendable {
 
     /// The newest `limit` tasks as summaries, read 16 at a time: a page of tasks with large arguments and
     /// results is never in memory whole, only its excerpts.
-    private func page(limit: Int) async throws -> [TaskInfo] {
-        let ids = try await store.recentTaskIDs(limit: limit)
+    private func page(limit: Int, filter: TaskFilter) async throws -> [TaskInfo] {
+        let ids = filter.isEmpty
+            ? try await store.recentTaskIDs(limit: limit) : try await store.recentTaskIDs(limit: limit, filter: filter)
         var tasks: [TaskInfo] = []
         tasks.reserveCapacity(ids.count)
         var start = 0
@@ -55,6 +57,20 @@ struct StatusHandler: Sendable {
             start += 16
         }
         return tasks
+    }
+
+    /// The list's filter (`state`, `queue`, `label`, `job`), the state checked.
+    static func filter(of params: StatusParams) throws(RPCError) -> TaskFilter {
+        var state: TaskState?
+        if let word = params.state {
+            guard let known = TaskState(rawValue: word) else {
+                throw RPCError(.invalidParams,
+                    "'state' is '\(word)'; expected one of \(TaskState.allCases.map(\.rawValue).joined(separator: ", "))",
+                    data: ["state": .string(word)])
+            }
+            state = known
+        }
+        return TaskFilter(state: state, queue: params.queue, label: params.label, job: params.job)
     }
 
     func get(_ params: GetParams) async throws(RPCError) -> TaskInfo {

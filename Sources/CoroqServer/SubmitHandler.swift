@@ -12,6 +12,8 @@ struct SubmitHandler: Sendable {
     let scheduler: Scheduler
     /// The largest task: its arguments as JSON text, in bytes (`max_task_bytes`).
     var maximumTaskBytes = 1 << 20
+    /// The known queues: a task's queue must be one (nil: only `default`).
+    var queues: QueueBoard?
 
     func submit(_ params: SubmitParams) async throws(RPCError) -> SubmitResult {
         guard !params.tasks.isEmpty else { throw RPCError(.invalidParams, "\"tasks\" is empty") }
@@ -51,7 +53,33 @@ struct SubmitHandler: Sendable {
         return NewTask(
             job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable,
             after: try dependencies(of: spec, index: index), runAt: timing.runAt, priority: timing.priority,
-            retryPolicy: timing.retryPolicy)
+            retryPolicy: timing.retryPolicy, queue: try queue(of: spec, index: index),
+            label: try label(of: spec, index: index))
+    }
+
+    /// The task's queue: `default`, or a known one.
+    private func queue(of spec: TaskSpec, index: Int) throws(RPCError) -> String {
+        guard let name = spec.queue, name != QueueName.defaultQueue else { return QueueName.defaultQueue }
+        guard QueueName.isValid(name) else {
+            throw RPCError(.invalidQueue, "task \(index): queue '\(name)': \(QueueName.expected)",
+                           data: ["index": .int(Int64(index)), "queue": .string(name)])
+        }
+        guard let queues, queues.knows(name) else {
+            var error = QueueHandler.unknown(name, known: queues?.all.map(\.name) ?? [QueueName.defaultQueue])
+            error.message = "task \(index): " + error.message
+            throw error
+        }
+        return name
+    }
+
+    /// The task's label: one line of at most 200 bytes.
+    private func label(of spec: TaskSpec, index: Int) throws(RPCError) -> String? {
+        guard let label = spec.label else { return nil }
+        guard !label.isEmpty, label.utf8.count <= 200, !label.contains(where: \.isNewline) else {
+            throw RPCError(.invalidParams, "task \(index): label '\(label.prefix(40))': expected 1 to 200 bytes on one line",
+                           data: ["index": .int(Int64(index))])
+        }
+        return label
     }
 
     /// The task's `after` and `after_policy`, checked (the store checks that the ids exist).

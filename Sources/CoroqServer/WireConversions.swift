@@ -16,6 +16,8 @@ extension TaskInfo {
         retry = record.retryPolicy.map {
             RetryPolicyInfo(retries: $0.retries, backoff: $0.backoff.rawValue, base: $0.base, cap: $0.cap, jitter: $0.jitter)
         }
+        queue = record.queue == QueueName.defaultQueue ? nil : record.queue
+        label = record.label
     }
 }
 

@@ -9,7 +9,7 @@ extension SQLiteTaskStore {
         let argumentsText = try child.arguments.storedText()
         return try await batch.write { db in
             guard let parentRow = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT \(TaskColumn.state.name), \(TreeColumn.cancelReason.rawValue) FROM tasks WHERE id = ?
+                SELECT \(TaskColumn.state.name), \(TreeColumn.cancelReason.rawValue), \(TaskColumn.queue.name) FROM tasks WHERE id = ?
                 """), arguments: [parent.rawValue])
             else { throw TaskStoreError.notFound(parent) }
             let state = TaskState(rawValue: parentRow[0]) ?? .running
@@ -22,17 +22,20 @@ extension SQLiteTaskStore {
                 """), arguments: [parent.rawValue, key]) {
                 return SpawnedChild(child: try TaskRecord(row: existing), created: false)
             }
-            let columns: [TaskColumn] = [.job, .arguments, .onDone, .repeatable, .state, .createdAt, .parentID]
+            // A child joins its parent's queue (its limits and pause), unless it names another.
+            let queue = child.queue == QueueName.defaultQueue ? (parentRow[2] as String? ?? child.queue) : child.queue
+            let columns: [TaskColumn] = [.job, .arguments, .onDone, .repeatable, .state, .createdAt, .parentID, .queue, .label]
             try db.cachedStatement(sql: """
                 INSERT INTO tasks (\(columns.map(\.name).joined(separator: ", ")), \(TreeColumn.spawnKey.rawValue))
                 VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")), ?)
                 """).execute(arguments: [
                     child.job, argumentsText, child.onDone, child.repeatable, TaskState.queued.rawValue,
-                    now.timeIntervalSince1970, parent.rawValue, key,
+                    now.timeIntervalSince1970, parent.rawValue, queue, child.label, key,
                 ])
             let record = TaskRecord(
                 id: TaskID(db.lastInsertedRowID), job: child.job, arguments: child.arguments, state: .queued,
-                onDone: child.onDone, repeatable: child.repeatable, createdAt: now, parentID: parent)
+                onDone: child.onDone, repeatable: child.repeatable, createdAt: now, parentID: parent,
+                queue: queue, label: child.label)
             return SpawnedChild(child: record, created: true)
         }
     }

@@ -83,6 +83,8 @@ public struct SQLiteTaskStore: TaskStore {
                 case .runAt: task.runAt.map { .double($0.timeIntervalSince1970) } ?? .null
                 case .priority: .int(Int64(task.priority))
                 case .retryPolicy: try task.retryPolicy.map { .string(try $0.storedText()) } ?? .null
+                case .queue: .string(task.queue)
+                case .label: task.label.map(JSONValue.string) ?? .null
                 }
             })
         }).jsonText
@@ -102,7 +104,7 @@ public struct SQLiteTaskStore: TaskStore {
             settledByID[TaskID(id)] ?? TaskRecord(
                 id: TaskID(id), job: task.job, arguments: task.arguments, state: task.initialState,
                 onDone: task.onDone, repeatable: task.repeatable, createdAt: now, runAt: task.runAt,
-                priority: task.priority, retryPolicy: task.retryPolicy)
+                priority: task.priority, retryPolicy: task.retryPolicy, queue: task.queue, label: task.label)
         }
     }
 

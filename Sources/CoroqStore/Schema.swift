@@ -225,6 +225,24 @@ enum Schema {
                 CREATE INDEX tasks_queued ON tasks (priority DESC, id) WHERE state = 'queued';
                 """)
         }
+        // Queues (`--queue`, `coroq queue`, `[queues.NAME]`) and labels. A queue's limits are counted in the
+        // scheduler's memory; this table keeps its settings (a restart keeps a pause). The partial index
+        // serves the claim from one queue (highest priority, then oldest first), as `tasks_queued` serves
+        // the claim from all.
+        migrator.registerMigration("v11-queues") { db in
+            try db.execute(sql: """
+                ALTER TABLE tasks ADD COLUMN queue TEXT NOT NULL DEFAULT 'default';
+                ALTER TABLE tasks ADD COLUMN label TEXT;
+                CREATE INDEX tasks_queued_by_queue ON tasks (queue, priority DESC, id) WHERE state = 'queued';
+                CREATE TABLE queues (
+                    name TEXT PRIMARY KEY,
+                    concurrency INTEGER,
+                    rate TEXT,
+                    paused INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

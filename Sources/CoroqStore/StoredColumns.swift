@@ -6,7 +6,7 @@ import GRDB
 /// every claim and finish.
 enum TaskColumn: Int, CaseIterable {
     case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt, parentID,
-         runAt, priority, retryPolicy
+         runAt, priority, retryPolicy, queue, label
 
     /// The column's name in SQL.
     var name: String {
@@ -27,6 +27,8 @@ enum TaskColumn: Int, CaseIterable {
         case .runAt: "run_at"
         case .priority: "priority"
         case .retryPolicy: "retry_policy"
+        case .queue: "queue"
+        case .label: "label"
         }
     }
 
@@ -74,7 +76,7 @@ extension JSONRowSlot {
 
 /// A submitted task's values, one JSON array per task in a submit's batch (`INSERT … FROM json_each`).
 enum NewTaskSlot: Int, JSONRowSlot {
-    case job, arguments, onDone, repeatable, state, runAt, priority, retryPolicy
+    case job, arguments, onDone, repeatable, state, runAt, priority, retryPolicy, queue, label
 
     /// The `tasks` column the value goes to.
     var column: TaskColumn {
@@ -82,6 +84,8 @@ enum NewTaskSlot: Int, JSONRowSlot {
         case .runAt: .runAt
         case .priority: .priority
         case .retryPolicy: .retryPolicy
+        case .queue: .queue
+        case .label: .label
         case .job: .job
         case .arguments: .arguments
         case .onDone: .onDone

@@ -31,7 +31,8 @@ extension TaskRecord {
             parentID: row.parentID.map { TaskID($0) },
             runAt: row.runAt.map(Date.init(timeIntervalSince1970:)),
             priority: row.priority,
-            retryPolicy: try row.retryPolicy.map { try JSONValue(storedText: $0).decode(as: RetryPolicy.self) })
+            retryPolicy: try row.retryPolicy.map { try JSONValue(storedText: $0).decode(as: RetryPolicy.self) },
+            queue: row.queue, label: row.label)
     }
 }
 
@@ -53,6 +54,8 @@ struct StoredTaskRow: Sendable {
     var runAt: Double?
     var priority: Int
     var retryPolicy: String?
+    var queue: String
+    var label: String?
 
     /// A row selected as `TaskColumn.selection`.
     init(row: Row) {
@@ -72,5 +75,7 @@ struct StoredTaskRow: Sendable {
         runAt = row[TaskColumn.runAt]
         priority = row[TaskColumn.priority]
         retryPolicy = row[TaskColumn.retryPolicy]
+        queue = row[TaskColumn.queue]
+        label = row[TaskColumn.label]
     }
 }

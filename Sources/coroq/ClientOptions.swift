@@ -73,6 +73,8 @@ extension ClientOptions {
         case .invalidSchedule: return " (see `coroq schedule add --help`)"
         case .invalidRunTime, .invalidRetryPolicy: return " (see `coroq submit --help`)"
         case .notRetryable: return " (a future is resolved with `coroq future resolve`, not retried)"
+        case .unknownQueue: return " (`coroq queue list` lists the queues; `coroq queue set NAME` creates one)"
+        case .invalidQueue: return " (see `coroq queue set --help`)"
         case .taskFinished: return " (nothing will receive it: send to a task that is queued or running)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }

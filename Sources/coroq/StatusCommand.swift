@@ -19,9 +19,11 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "How many of the most recent tasks to list.")
     var limit = 50
 
+    @OptionGroup(title: "Filters") var filters: StatusFilterOptions
+
     func run() async throws {
         let status = try await options.withClient { client in
-            try await client.call(.status, StatusParams(id: id, limit: limit), as: StatusResult.self)
+            try await client.call(.status, filters.applied(to: StatusParams(id: id, limit: limit)), as: StatusResult.self)
         }
         if options.json {
             Output.line(Output.json(status, pretty: true))

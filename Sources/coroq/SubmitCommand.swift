@@ -121,14 +121,15 @@ struct SubmitCommand: AsyncParsableCommand {
     var keepChildren = false
 
     @OptionGroup(title: "Timing") var timing: TimingOptions
+    @OptionGroup(title: "Queues and labels") var queueOptions: SubmitQueueOptions
 
     /// The command as plain values: what `validate` and `run` work on.
     var submission: Submission {
-        Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
+        queueOptions.applied(to: Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
                    argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
                    environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren,
                    after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue,
-                   timing: (try? timing.timing()) ?? SubmitTimingValues())
+                   timing: (try? timing.timing()) ?? SubmitTimingValues()))
     }
 
     func validate() throws {
@@ -162,6 +163,9 @@ struct Submission {
     var afterPolicy: String?
     /// `--in`/`--at`, `--priority`, `--retries` and the back-off, for each task that does not set them.
     var timing = SubmitTimingValues()
+    /// `--queue` and `--label` (`SubmitCommand+Queue.swift`).
+    var queue: String?
+    var label: String?
 
     /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
     /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
@@ -232,15 +236,16 @@ struct Submission {
         guard let job, !batch else { throw ValidationError("give the job to run, e.g. sleep 2 or exec -- CMD") }
         var spec = TaskSpec(
             job: job, args: try arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil,
-            after: after.isEmpty ? nil : after, afterPolicy: afterPolicy)
+            after: after.isEmpty ? nil : after, afterPolicy: afterPolicy, queue: queue, label: label)
         timing.apply(to: &spec)
         return spec
     }
 
     func run() async throws {
         let dependencies = BatchInput.Dependencies(after: after.isEmpty ? nil : after, policy: afterPolicy)
-        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies, timing: timing)
+        var input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies, timing: timing)
             : BatchInput(specs: [try singleTask()])
+        if batch { applyQueueDefaults(to: &input) }
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)

@@ -39,6 +39,8 @@ enum TaskFormat {
         }
         if let progress = task.progress { lines.append("progress \(progress.summary)  (\(timestamp(progress.updatedAt)))") }
         lines += timingLines(task)
+        lines.append("queue    \(task.queue ?? "default")")
+        if let label = task.label { lines.append("label    \(label)") }
         lines.append("attempts")
         for attempt in detail.attempts {
             let took = attempt.finishedAt.map { " after \(seconds($0 - attempt.startedAt))" } ?? ""
@@ -137,10 +139,13 @@ enum TaskFormat {
     static func table(_ tasks: [TaskInfo], now: Date) -> String {
         // A PARENT column only when a listed task has a parent: most lists have none.
         let parents = tasks.contains { $0.parent != nil }
-        let header = ["ID", "JOB", "STATE", "ATTEMPTS", "TIME"] + (parents ? ["PARENT"] : []) + ["RESULT"]
+        // A QUEUE column only when a listed task is in a queue other than `default` (sent only then).
+        let queues = tasks.contains { $0.queue != nil }
+        let header = ["ID", "JOB", "STATE", "ATTEMPTS", "TIME"] + (parents ? ["PARENT"] : []) + (queues ? ["QUEUE"] : []) + ["RESULT"]
         let rows = tasks.map { task in
             ["\(task.id)", task.job, Terminal.state(task.state), "\(task.attempts)", time(task, now: now)]
-                + (parents ? [task.parent.map { "\($0)" } ?? "-"] : []) + [resultSummary(task)]
+                + (parents ? [task.parent.map { "\($0)" } ?? "-"] : []) + (queues ? [task.queue ?? "default"] : [])
+                + [resultSummary(task)]
         }
         return align([header.map { Terminal.paint($0, .bold) }] + rows)
     }

@@ -32,6 +32,14 @@ import Testing
             retried.retry = RetryPolicyInfo(retries: 3, backoff: "exponential", base: 1, cap: 3600, jitter: 0.25)
             return retried
         }(),
+        // A task of another queue than default, with a label.
+        {
+            var task = TaskInfo(id: 12, job: "noop", args: [:], state: .queued, attempts: 0, createdAt: 1,
+                                startedAt: nil, finishedAt: nil, result: nil, error: nil, onDone: nil)
+            task.queue = "net"
+            task.label = "nightly \"fetch\""
+            return task
+        }(),
     ]
 
     @Test(arguments: tasks)

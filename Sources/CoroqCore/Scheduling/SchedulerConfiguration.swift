@@ -12,11 +12,15 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     /// (a hundred thousand sleeps submitted at once), and each then waits for its outcome's write: released
     /// all at once they would cost as much memory as the suspended tasks that holding them saved.
     public var releasedAtOnce: Int
+    /// The queues known at start, with their settings (`.queuesChanged` replaces them).
+    public var queues: [QueueDefinition]
 
     public init(
         concurrencyLimit: Int = 100_000, claimBatchSize: Int = 4096, shutdownGrace: Duration = .seconds(5),
-        retryDelayAfterStoreError: Duration = .seconds(1), releasedAtOnce: Int = 1024
+        retryDelayAfterStoreError: Duration = .seconds(1), releasedAtOnce: Int = 1024,
+        queues: [QueueDefinition] = []
     ) {
+        self.queues = queues
         self.concurrencyLimit = max(1, concurrencyLimit)
         self.claimBatchSize = max(1, claimBatchSize)
         self.shutdownGrace = shutdownGrace

@@ -33,6 +33,9 @@ public enum SchedulerEvent: Sendable, Equatable {
     /// The store promoted the scheduled tasks that were due (`.promote`); `next` is the earliest run time
     /// of those still scheduled, nil when none is.
     case promoted(next: Date?)
+    /// The queues' settings changed (a reload, `coroq queue set|pause|resume`): every known queue, `default`
+    /// included. Running attempts are not stopped when a limit goes down or a queue is paused.
+    case queuesChanged([QueueDefinition])
 }
 
 /// A claimed task, and for an attempt of a timed job (`TimedJob`) when it has nothing left to wait for.
@@ -85,4 +88,7 @@ public enum SchedulerAction: Sendable, Equatable {
     /// Move every scheduled task whose run time has come to the queue, in one write
     /// (`TaskStore.promoteDue`), then report `.promoted(next:)`.
     case promote
+    /// Claim from these queues, up to each one's limit (`TaskStore.claim(from:)`), then report `.claimed`
+    /// (with the sum of the limits as `requested`) or `.claimFailed`. Used while some queue limits starts.
+    case claimFromQueues([QueueRoom])
 }

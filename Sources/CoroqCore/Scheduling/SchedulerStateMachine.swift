@@ -69,11 +69,21 @@ public struct SchedulerStateMachine: Sendable {
     private var promoting = false
     /// Run times reported while a promotion was in flight (its `next` may have been read before them).
     private var pendingDue: Date?
+    /// Each queue's settings and counted attempts (`QueueBook`).
+    private var book = QueueBook()
+    /// The rooms of the queue claim in flight (nil for a claim from all queues, or none).
+    private var pendingRooms: [QueueRoom]?
+    /// The time a `.wake` was asked for because a rate-limited queue gets room again then.
+    private var rateWake: Date?
 
     public init(configuration: SchedulerConfiguration) {
         self.configuration = configuration
         limit = configuration.concurrencyLimit
+        book.set(configuration.queues)
     }
+
+    /// Counted attempts of `queue` (running, held or being recorded; not parked).
+    public func inUse(queue: String) -> Int { book.inUse(queue, total: slotsInUse) }
 
     /// Attempts of this daemon not yet recorded: running, held, being recorded or parked.
     public var attemptCount: Int { slots.count }
@@ -101,16 +111,29 @@ public struct SchedulerStateMachine: Sendable {
         switch event {
         case .started, .wake:
             queueMayHaveMore = true
+            book.wake()
+            if let rateWake, rateWake <= now { self.rateWake = nil }
+        case .queuesChanged(let queues):
+            book.set(queues)
+            queueMayHaveMore = true
         case .limitChanged(let newLimit):
             limit = max(1, newLimit)
         case .claimed(let attempts, let requested):
             claiming = false
             reserved = 0
-            queueMayHaveMore = attempts.count >= requested
+            if let rooms = pendingRooms {
+                book.claimed(attempts.map(\.record), from: rooms)
+                queueMayHaveMore = book.anyMayHaveMore
+            } else {
+                queueMayHaveMore = attempts.count >= requested
+                if !queueMayHaveMore { book.allEmpty() }
+            }
+            pendingRooms = nil
             actions += admit(attempts, at: now)
         case .claimFailed:
             claiming = false
             reserved = 0
+            pendingRooms = nil
             filling = false
             queueMayHaveMore = false
             actions.append(.wake(at: now.addingTimeInterval(Seconds.of(configuration.retryDelayAfterStoreError))))
@@ -121,9 +144,13 @@ public struct SchedulerStateMachine: Sendable {
                 case .releasing:
                     releasing -= 1
                     releasedEnded = true
+                    book.ended(id, wasCounted: true)
                 case .parked, .resuming:
                     parked -= 1
-                case .running, .held, nil:
+                    book.ended(id, wasCounted: false)
+                case .running, .held:
+                    book.ended(id, wasCounted: true)
+                case nil:
                     break
                 }
             }
@@ -143,6 +170,7 @@ public struct SchedulerStateMachine: Sendable {
         case .promoted(let next):
             promoting = false
             queueMayHaveMore = true
+            book.wake()  // the promoted tasks may be of any queue
             nextPromotion = [next, pendingDue].compactMap { $0 }.min()
             pendingDue = nil
             actions += armTimer(at: now)
@@ -162,7 +190,10 @@ public struct SchedulerStateMachine: Sendable {
         case .drainDeadline:
             guard phase == .draining else { break }
             let cut = held.takeAll()
-            for record in cut { slots[record.id] = nil }
+            for record in cut {
+                slots[record.id] = nil
+                book.ended(record.id, wasCounted: true)
+            }
             actions.append(.cancelRunningAttempts)
             if !cut.isEmpty { actions.append(.cutOff(cut)) }
         }
@@ -174,7 +205,7 @@ public struct SchedulerStateMachine: Sendable {
             return actions
         }
         actions += grantResumes()
-        actions += claimIfRoom()
+        actions += claimIfRoom(at: now)
         return actions
     }
 
@@ -184,6 +215,7 @@ public struct SchedulerStateMachine: Sendable {
         guard slots[id] == .running else { return [] }  // parked already (nested waits), or not ours
         slots[id] = .parked
         parked += 1
+        book.parked(id)
         return phase == .draining ? [.interruptParked([id])] : []
     }
 
@@ -203,14 +235,22 @@ public struct SchedulerStateMachine: Sendable {
     }
 
     /// Gives free slots to parked attempts asking to go on, before any claim, up to the limit.
+    /// One whose queue is at its concurrency limit waits (in order) until an attempt of that queue ends.
     private mutating func grantResumes() -> [SchedulerAction] {
         var granted: [TaskID] = []
+        var waiting: [TaskID] = []
         while slotsInUse + reserved < limit, let id = resumeQueue.popFirst() {
             guard slots[id] == .resuming else { continue }  // ended meanwhile (cancelled, cut off)
+            if book.restricted, !book.mayResume(book.queue(of: id), total: slotsInUse) {
+                waiting.append(id)
+                continue
+            }
             slots[id] = .running
             parked -= 1
+            book.resumed(id)
             granted.append(id)
         }
+        if !waiting.isEmpty { resumeQueue.insert(contentsOf: waiting, at: 0) }
         return granted.isEmpty ? [] : [.resume(granted)]
     }
 
@@ -232,6 +272,7 @@ public struct SchedulerStateMachine: Sendable {
                 slots[attempt.record.id] = .running
                 started.append(attempt.record)
             }
+            book.started(attempt.record, at: now)
         }
         var actions: [SchedulerAction] = []
         if !holding.isEmpty { actions.append(.hold(holding)) }
@@ -245,19 +286,49 @@ public struct SchedulerStateMachine: Sendable {
     /// each) held a million queued sleeps to ~4k tasks/s. A round of claims starts once a sixteenth of the
     /// limit (at most a claim batch) is free, or when nothing runs, and goes on until the slots or the queue
     /// run out.
-    private mutating func claimIfRoom() -> [SchedulerAction] {
+    ///
+    /// While some queue limits its starts, a claim goes queue by queue (`claimFromQueues`), each queue up to
+    /// its room, and does not wait for a sixteenth of the limit: a queue's few slots would wait for others'.
+    private mutating func claimIfRoom(at now: Date) -> [SchedulerAction] {
         guard phase == .serving, queueMayHaveMore, !claiming else { return [] }
         let free = limit - slotsInUse
         guard free > 0 else {
             filling = false
             return []
         }
+        if book.restricted { return claimFromQueues(free: free, at: now) }
         let threshold = max(1, min(configuration.claimBatchSize, limit / 16))
         guard filling || free >= threshold || slotsInUse == 0 else { return [] }
         filling = true
         claiming = true
         reserved = min(free, configuration.claimBatchSize)
         return [.claim(limit: reserved)]
+    }
+
+    /// A claim from the queues with room (and tasks, as far as known); when none has room, the wake for
+    /// the earliest rate window that reopens.
+    private mutating func claimFromQueues(free: Int, at now: Date) -> [SchedulerAction] {
+        let rooms = book.rooms(budget: min(free, configuration.claimBatchSize), total: slotsInUse, at: now)
+        var actions = armRateWake(at: now)
+        guard !rooms.isEmpty else {
+            filling = false
+            return actions
+        }
+        filling = true
+        claiming = true
+        pendingRooms = rooms
+        reserved = rooms.reduce(0) { $0 + $1.limit }
+        actions.append(.claimFromQueues(rooms))
+        return actions
+    }
+
+    /// Asks for a `.wake` when the earliest rate-limited queue with waiting tasks gets room again, unless
+    /// one is asked for that time or earlier already.
+    private mutating func armRateWake(at now: Date) -> [SchedulerAction] {
+        guard let next = book.nextRateReopening(total: slotsInUse, at: now) else { return [] }
+        if let rateWake, rateWake <= next { return [] }
+        rateWake = next
+        return [.wake(at: next)]
     }
 
     /// What a cancel reaches: the running attempt, the held one (recorded at once), or the stored task.
