@@ -52,11 +52,16 @@ struct CancelCommand: AsyncParsableCommand {
 struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
-        abstract: "Send an interrupted task back to the queue.",
+        abstract: "Run a failed, cancelled or interrupted task again.",
         discussion: """
             A task submitted with --no-repeat that was running when the daemon died is `interrupted`: it \
             may or may not have done its work. After checking, `coroq retry ID` runs it again; `coroq cancel ID` \
             gives it up.
+            A failed or cancelled task is run again the same way, as a new attempt (the count goes on; its \
+            result and error are cleared, and its --on-done runs again when it finishes). A queued, scheduled \
+            or running task cannot be retried, nor a standalone future; tasks that an earlier failure or \
+            cancel settled (--after dependents, children) stay as they are.
+              coroq retry 14
             """)
 
     @OptionGroup var options: ClientOptions

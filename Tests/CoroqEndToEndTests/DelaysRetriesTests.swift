@@ -16,16 +16,12 @@ struct DelaysRetriesTests {
         var id = ""
         let crashed = try await withDaemon(directory) { daemon in
             let submitted = try await daemon.coroq(
-                "submit", "--retries", "2", "--backoff", "exponential", "--backoff-base", "1s",
+                "submit", "--retries", "2", "--backoff", "exponential", "--backoff-base", "5s",
                 "exec", "--", "sh", "-c", "exit 1")
             #expect(submitted.exitCode == 0, "\(submitted.stderr)")
             id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             _ = try await daemon.log.line(containing: "attempt failed, retrying", "task=\(id)")
-            let shown = try await daemon.coroq("show", id)
-            #expect(shown.stdout.contains("scheduled") && shown.stdout.contains("runs at"), "\(shown.stdout)")
-            #expect(shown.stdout.contains("retries  2, exponential back-off from 1.00s"), "\(shown.stdout)")
-            #expect(shown.stdout.contains("attempt  1 of 3"), "\(shown.stdout)")
-            daemon.kill9()  // during the back-off
+            daemon.kill9()  // during the 5 s back-off
         }
         #expect(crashed.status == .signaled(SIGKILL))
         let scheduled = try await rows("SELECT state, run_at FROM tasks WHERE id = \(id)")
@@ -36,10 +32,34 @@ struct DelaysRetriesTests {
         }
         let attempts = try await rows("SELECT number, started_at, finished_at, outcome FROM attempts WHERE task_id = \(id) ORDER BY number")
         #expect(attempts.map { $0["outcome"] as String? } == ["failed", "failed", "failed"])
-        // Each wait is at least the policy's: 1 s, then 2 s (exponential), whatever the restart in between.
-        for (previous, next, wait) in [(0, 1, 1.0), (1, 2, 2.0)] {
+        // Each wait is at least the policy's: 5 s, then 10 s (exponential), whatever the restart in between.
+        for (previous, next, wait) in [(0, 1, 5.0), (1, 2, 10.0)] {
             let gap = (attempts[next]["started_at"] as Double) - (attempts[previous]["finished_at"] as Double)
             #expect(gap >= wait - 0.001, "attempt \(next + 1) started \(gap) s after the failure")
+        }
+    }
+
+    @Test func showSaysWhenARetryRunsAndWhichAttemptOfHowMany() async throws {
+        try await withDaemon(directory) { daemon in
+            let submitted = try await daemon.coroq(
+                "submit", "--retries", "3", "--backoff", "fixed", "--backoff-base", "1h", "--jitter", "0.1",
+                "exec", "--", "sh", "-c", "exit 1")
+            let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try await daemon.log.line(containing: "attempt failed, retrying", "task=\(id)")
+            let shown = try await daemon.coroq("show", id).stdout
+            #expect(shown.contains("task \(id)  exec  scheduled"), "\(shown)")
+            #expect(shown.contains("runs at  ") && shown.contains("(retry after a failed attempt)"), "\(shown)")
+            #expect(shown.contains("retries  3, fixed back-off from 60m up to 60m, jitter 0.1"), "\(shown)")
+            #expect(shown.contains("attempt  1 of 4"), "\(shown)")
+            #expect(shown.contains("error    exit_status: "), "the last attempt's error: \(shown)")
+            let status = try await daemon.coroq("status").stdout
+            #expect(status.contains("scheduled 1") && status.contains("runs in"), "\(status)")
+            // `wait` does not return for a task that is backing off.
+            let waited = try await daemon.coroq("wait", id, "--timeout", "0.2")
+            #expect(waited.exitCode == 3, "still pending: \(waited.stdout) \(waited.stderr)")
+            // A task waiting for its retry is cancelled like any scheduled task.
+            #expect(try await daemon.coroq("cancel", id).exitCode == 0)
+            #expect(try await daemon.coroq("show", id).stdout.contains("task \(id)  exec  cancelled"))
         }
     }
 
@@ -65,13 +85,17 @@ struct DelaysRetriesTests {
 
     @Test func aDelayedTaskRunsAtItsTimeNotBeforeAndSurvivesARestart() async throws {
         var id = ""
+        var killedAt = 0.0
         try await withDaemon(directory) { daemon in
-            let submitted = try await daemon.coroq("submit", "--in", "2s", "noop")
+            let submitted = try await daemon.coroq("submit", "--in", "6s", "noop")
             #expect(submitted.exitCode == 0, "\(submitted.stderr)")
             id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let status = try await daemon.coroq("status")
-            #expect(status.stdout.contains("scheduled 1"), "\(status.stdout)")
+            killedAt = Date().timeIntervalSince1970
             daemon.kill9()
+        }
+        let stored = try #require(try await rows("SELECT state, run_at FROM tasks WHERE id = \(id)").first)
+        if killedAt < (stored["run_at"] as Double) {
+            #expect(stored["state"] == "scheduled", "killed before its time: it had not run")
         }
         try await withDaemon(directory) { daemon in
             let waited = try await daemon.coroq("wait", id)
@@ -80,7 +104,7 @@ struct DelaysRetriesTests {
         let task = try #require(try await rows("SELECT state, created_at, run_at, started_at FROM tasks WHERE id = \(id)").first)
         #expect(task["state"] == "succeeded")
         let (created, runAt, started) = (task["created_at"] as Double, task["run_at"] as Double, task["started_at"] as Double)
-        #expect(abs(runAt - created - 2) < 0.5, "run_at is the submit's time plus 2 s")
+        #expect(abs(runAt - created - 6) < 0.5, "run_at is the submit's time plus 6 s")
         #expect(started >= runAt, "not before its time")
     }
 
