@@ -33,7 +33,8 @@ public actor InMemoryTaskStore: TaskStore {
             lastID += 1
             let record = TaskRecord(
                 id: TaskID(lastID), job: new.job, arguments: new.arguments, state: new.initialState,
-                onDone: new.onDone, repeatable: new.repeatable, createdAt: now)
+                onDone: new.onDone, repeatable: new.repeatable, createdAt: now, timeout: new.timeout, key: new.key,
+                onSuccess: new.onSuccess, onFailure: new.onFailure)
             records[record.id] = record
             if let after = new.after { blockedOn[record.id] = after }
             return record
@@ -56,7 +57,7 @@ public actor InMemoryTaskStore: TaskStore {
                 case .release: records[id] = try? record.applying(.release)
                 case .cancel(let reason):
                     records[id] = try? record.finishing(.cancelled(reason: reason), at: now)
-                    if record.onDone != nil { pendingCallbackIDs.insert(id) }
+                    if record.hasCallback { pendingCallbackIDs.insert(id) }
                     cancelled.append(id)
                 }
                 blockedOn[id] = nil
@@ -98,7 +99,7 @@ public actor InMemoryTaskStore: TaskStore {
         let record = try current.finishing(outcome, at: now)
         records[id] = record
         if current.state == .running { closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now) }
-        if record.onDone != nil { pendingCallbackIDs.insert(id) }
+        if record.hasCallback { pendingCallbackIDs.insert(id) }
         settleDependents(of: id, at: now)
         return record
     }

@@ -47,6 +47,10 @@ public protocol JobDefinition: Sendable {
     /// The process group that `task`'s last attempt, cut off by a crash, still runs outside the daemon, if
     /// any: a person's retry of an interrupted task is refused until it has ended. Default: nil.
     func orphanedProcessGroup(of task: TaskRecord, checkpoints: any CheckpointStore) async -> Int32?
+
+    /// Seconds each attempt of a task of this job may run when its submit gives no `--timeout`; nil (the
+    /// default): no limit.
+    var defaultTimeout: Double? { get }
 }
 
 extension JobDefinition {
@@ -56,6 +60,7 @@ extension JobDefinition {
     public var isRepeatSafe: Bool { true }
     public func cleanUpAfterCrash(requeued tasks: [TaskRecord], checkpoints: any CheckpointStore, logger: Logger) async {}
     public func orphanedProcessGroup(of task: TaskRecord, checkpoints: any CheckpointStore) async -> Int32? { nil }
+    public var defaultTimeout: Double? { nil }
 }
 
 /// Arguments that a job cannot accept; the message says what is wrong.

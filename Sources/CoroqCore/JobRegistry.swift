@@ -58,6 +58,11 @@ public struct JobRegistry: Sendable {
         }
     }
 
+    /// The job's `defaultTimeout` (seconds per attempt), for a submit that gives none.
+    public func defaultTimeout(job: String) -> Double? {
+        entry(job)?.defaultTimeout
+    }
+
     /// Whether tasks of `job` may run again after a crash cut them off (true for an unknown job).
     public func isRepeatSafe(job: String) -> Bool {
         entry(job)?.isRepeatSafe ?? true
@@ -164,6 +169,7 @@ private struct RegisteredJob: Sendable {
     let description: JobDescription
     let cleanUpAfterCrash: @Sendable ([TaskRecord], any CheckpointStore, Logger) async -> Void
     let orphanedProcessGroup: @Sendable (TaskRecord, any CheckpointStore) async -> Int32?
+    let defaultTimeout: Double?
 
     /// A `TimedJob`'s two functions, with its argument type erased.
     struct TimedHooks: Sendable {
@@ -176,6 +182,7 @@ private struct RegisteredJob: Sendable {
             name: job.name, summary: job.summary, isRepeatSafe: job.isRepeatSafe, isTimed: job is any TimedJob,
             arguments: job.argumentDescriptions)
         isRepeatSafe = job.isRepeatSafe
+        defaultTimeout = job.defaultTimeout
         timed = (job as? any TimedJob).map { Self.timedHooks(of: $0) }
         cleanUpAfterCrash = { await job.cleanUpAfterCrash(requeued: $0, checkpoints: $1, logger: $2) }
         orphanedProcessGroup = { await job.orphanedProcessGroup(of: $0, checkpoints: $1) }

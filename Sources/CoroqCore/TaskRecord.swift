@@ -22,12 +22,28 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     public var finishedAt: Date?
     /// The task that spawned this one (`JobContext.spawn`, `coroq spawn`); nil for a submitted task.
     public var parentID: TaskID?
+    /// Seconds an attempt may run before it is cancelled and fails with `timeout` (`--timeout`); nil: no limit.
+    public var timeout: Double?
+    /// The idempotency key it was submitted with (`--key`), nil for none.
+    public var key: String?
+    /// Shell commands run when it succeeds (`--on-success`), and when it fails or is cancelled (`--on-failure`).
+    public var onSuccess: String?
+    public var onFailure: String?
+    /// For a `--then` follow-up: the task whose result is its input.
+    public var inputFrom: TaskID?
 
     public init(
         id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
         result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil, repeatable: Bool = true,
-        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil
+        createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil,
+        timeout: Double? = nil, key: String? = nil, onSuccess: String? = nil, onFailure: String? = nil,
+        inputFrom: TaskID? = nil
     ) {
+        self.timeout = timeout
+        self.key = key
+        self.onSuccess = onSuccess
+        self.onFailure = onFailure
+        self.inputFrom = inputFrom
         self.parentID = parentID
         self.repeatable = repeatable
         self.id = id
@@ -87,11 +103,27 @@ public struct NewTask: Sendable, Equatable {
     public var after: TaskDependencies?
     /// True for a standalone future: stored `pending`, never claimed, resolved by a person or a program.
     public var isFuture: Bool
+    /// Seconds each attempt may run (`--timeout`); nil: no limit.
+    public var timeout: Double?
+    /// Idempotency key (`--key`): a live or recent task with the same key is returned instead.
+    public var key: String?
+    /// Commands run on success (`--on-success`) and on failure or cancel (`--on-failure`).
+    public var onSuccess: String?
+    public var onFailure: String?
+    /// A `--then` follow-up: the position, in the same submit, of the task whose result is its input (it
+    /// also depends on it, `after`).
+    public var inputFromIndex: Int?
 
     public init(
         job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil, repeatable: Bool = true,
-        after: TaskDependencies? = nil, isFuture: Bool = false
+        after: TaskDependencies? = nil, isFuture: Bool = false, timeout: Double? = nil, key: String? = nil,
+        onSuccess: String? = nil, onFailure: String? = nil, inputFromIndex: Int? = nil
     ) {
+        self.timeout = timeout
+        self.key = key
+        self.onSuccess = onSuccess
+        self.onFailure = onFailure
+        self.inputFromIndex = inputFromIndex
         self.job = job
         self.arguments = arguments
         self.onDone = onDone
@@ -104,6 +136,9 @@ public struct NewTask: Sendable, Equatable {
     /// at once if they have finished already) or `queued`.
     public var initialState: TaskState {
         if isFuture { return .pending }
-        return after == nil ? .queued : .blocked
+        return after == nil && inputFromIndex == nil ? .queued : .blocked
     }
+
+    /// True when it has any of the callbacks that a finish marks pending.
+    public var hasCallback: Bool { onDone != nil || onSuccess != nil || onFailure != nil }
 }

@@ -50,6 +50,8 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case scheduleNotFound = -32030
     /// A schedule's timing (cron, zone, interval, catch-up) or name that cannot be used.
     case invalidSchedule = -32031
+    /// A submit's idempotency key (`key`) belongs to a task with other job or arguments.
+    case keyConflict = -32060
 
     /// A stable word for the code, carried in `error.data.reason`.
     public var reason: String {
@@ -78,6 +80,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .shuttingDown: "shutting_down"
         case .scheduleNotFound: "schedule_not_found"
         case .invalidSchedule: "invalid_schedule"
+        case .keyConflict: "key_conflict"
         }
     }
 }

@@ -28,6 +28,11 @@ extension TaskInfo {
         if let resultTruncated { output.raw(","); output.key("result_truncated"); output.int(Int64(resultTruncated)) }
         if let parent { output.raw(","); output.key("parent"); output.int(parent) }
         if let children { output.raw(","); output.key("children"); output.value(.array(children.map(JSONValue.int))) }
+        if let timeout { output.raw(","); output.key("timeout"); output.double(timeout) }
+        if let key { output.raw(","); output.key("key"); output.string(key) }
+        if let onSuccess { output.raw(","); output.key("on_success"); output.string(onSuccess) }
+        if let onFailure { output.raw(","); output.key("on_failure"); output.string(onFailure) }
+        if let inputFrom { output.raw(","); output.key("input_from"); output.int(inputFrom) }
         output.raw("}")
     }
 }

@@ -31,6 +31,11 @@ extension TaskInfo {
                 let read = ids.compactMap(\.int64)
                 return read.count == ids.count ? read : nil
             }))
+        timeout = try optional("timeout", \.number)
+        key = try optional("key", \.string)
+        onSuccess = try optional("on_success", \.string)
+        onFailure = try optional("on_failure", \.string)
+        inputFrom = try optional("input_from", \.int64)
     }
 }
 

@@ -27,6 +27,15 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var children: [Int64]?
     /// The latest progress report of the task (`coroq progress`, `JobContext.progress`), if any.
     public var progress: ProgressInfo?
+    /// Seconds each attempt may run (`--timeout`); absent: no limit.
+    public var timeout: Double?
+    /// Its idempotency key (`--key`).
+    public var key: String?
+    /// Commands run when it succeeds (`--on-success`) and when it fails or is cancelled (`--on-failure`).
+    public var onSuccess: String?
+    public var onFailure: String?
+    /// For a `--then` follow-up: the task whose result is its input.
+    public var inputFrom: Int64?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
@@ -56,6 +65,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
         case id, job, args, state, attempts, result, error
         case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at", onDone = "on_done"
         case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", parent, children, progress
+        case timeout, key, onSuccess = "on_success", onFailure = "on_failure", inputFrom = "input_from"
     }
 }
 
@@ -84,6 +94,15 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// `succeeded` (the default: a dependency that fails or is cancelled cancels the task) or `finished`
     /// (it runs whatever their outcome).
     public var afterPolicy: String?
+    /// Seconds each attempt may run before it is cancelled and fails with `timeout`.
+    public var timeout: Double?
+    /// Idempotency key: a task kept with the same key is returned instead of a new one.
+    public var key: String?
+    /// Shell commands run when the task succeeds, and when it fails or is cancelled (beside `on_done`).
+    public var onSuccess: String?
+    public var onFailure: String?
+    /// A follow-up task submitted with this one, run after it with its result as input (`--then`).
+    public var then: FollowUpSpec?
 
     public init(
         job: String, args: JSONValue? = nil, onDone: String? = nil, noRepeat: Bool? = nil,
@@ -99,6 +118,23 @@ public struct TaskSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case job, args, onDone = "on_done", noRepeat = "no_repeat", after, afterPolicy = "after_policy"
+        case timeout, key, onSuccess = "on_success", onFailure = "on_failure", then
+    }
+}
+
+/// A `--then` follow-up: `{"job": NAME, "args": {…}, "on": "success" | "always"}`. It waits for the task it
+/// follows and receives that task's result as its input (`"input"` in its arguments; an `exec` follow-up
+/// gets it in `COROQ_INPUT` and on stdin).
+public struct FollowUpSpec: Codable, Sendable, Equatable {
+    public var job: String
+    public var args: JSONValue?
+    /// `success` (the default: it is cancelled if the task does not succeed) or `always`.
+    public var on: String?
+
+    public init(job: String, args: JSONValue? = nil, on: String? = nil) {
+        self.job = job
+        self.args = args
+        self.on = on
     }
 }
 
@@ -115,6 +151,10 @@ public struct TaskDetail: Codable, Sendable {
     public var tree: [TaskTreeNode]?
     /// The schedule that submitted it, and for which slot (absent for a task submitted otherwise).
     public var schedule: ScheduleFiringInfo?
+    /// Its `--then` follow-ups (absent when it has none).
+    public var then: [Int64]?
+    /// For a follow-up: the task it follows, and on which outcome it runs (`success` or `always`).
+    public var follows: FollowsInfo?
 
     public init(
         task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil,
@@ -186,4 +226,16 @@ public struct CallbackRunInfo: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case succeeded, detail, startedAt = "started_at", finishedAt = "finished_at" }
+}
+
+/// `show` of a `--then` follow-up: the task it follows and its policy.
+public struct FollowsInfo: Codable, Sendable, Equatable {
+    public var task: Int64
+    /// `success` or `always`.
+    public var on: String
+
+    public init(task: Int64, on: String) {
+        self.task = task
+        self.on = on
+    }
 }

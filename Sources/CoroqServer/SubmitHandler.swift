@@ -15,6 +15,7 @@ struct SubmitHandler: Sendable {
 
     func submit(_ params: SubmitParams) async throws(RPCError) -> SubmitResult {
         guard !params.tasks.isEmpty else { throw RPCError(.invalidParams, "\"tasks\" is empty") }
+        if params.tasks.contains(where: \.isGuarded) { return try await submitGuarded(params) }
         var newTasks: [NewTask] = []
         newTasks.reserveCapacity(params.tasks.count)
         for (index, spec) in params.tasks.enumerated() {
@@ -45,7 +46,8 @@ struct SubmitHandler: Sendable {
         let repeatable = registry.isRepeatSafe(job: spec.job) && spec.noRepeat != true
         return NewTask(
             job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable,
-            after: try dependencies(of: spec, index: index))
+            after: try dependencies(of: spec, index: index), timeout: try timeout(of: spec, index: index),
+            key: try key(of: spec, index: index), onSuccess: spec.onSuccess, onFailure: spec.onFailure)
     }
 
     /// The task's `after` and `after_policy`, checked (the store checks that the ids exist).

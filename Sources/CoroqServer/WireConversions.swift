@@ -11,6 +11,11 @@ extension TaskInfo {
             finishedAt: record.finishedAt?.timeIntervalSince1970, result: record.result,
             error: record.error.map(TaskErrorInfo.init), onDone: record.onDone, repeatable: record.repeatable,
             parent: record.parentID?.rawValue)
+        timeout = record.timeout
+        key = record.key
+        onSuccess = record.onSuccess
+        onFailure = record.onFailure
+        inputFrom = record.inputFrom?.rawValue
     }
 }
 
@@ -84,6 +89,11 @@ extension RPCError {
         } else if let error = error as? UnknownDependencyError {
             self.init(.unknownDependency, error.description, data: [
                 "index": .int(Int64(error.index)), "ids": .array(error.ids.map { .int($0.rawValue) }),
+            ])
+        } else if let error = error as? KeyConflictError {
+            self.init(.keyConflict, error.description, data: [
+                "index": .int(Int64(error.index)), "key": .string(error.key),
+                "task": error.existing.map { .int($0.rawValue) } ?? .null,
             ])
         } else if let error = error as? TaskTransitionError {
             self.init(.wrongState, "task is \(error.from.rawValue): it cannot be \(error.event.pastTense)", data: [

@@ -80,6 +80,10 @@ public struct SQLiteTaskStore: TaskStore {
                 case .onDone: task.onDone.map(JSONValue.string) ?? .null
                 case .repeatable: .bool(task.repeatable)
                 case .state: .string(task.initialState.rawValue)
+                case .timeout: task.timeout.map(JSONValue.double) ?? .null
+                case .key: task.key.map(JSONValue.string) ?? .null
+                case .onSuccess: task.onSuccess.map(JSONValue.string) ?? .null
+                case .onFailure: task.onFailure.map(JSONValue.string) ?? .null
                 }
             })
         }).jsonText
@@ -98,7 +102,8 @@ public struct SQLiteTaskStore: TaskStore {
         return zip(ids, tasks).map { id, task in
             settledByID[TaskID(id)] ?? TaskRecord(
                 id: TaskID(id), job: task.job, arguments: task.arguments, state: task.initialState,
-                onDone: task.onDone, repeatable: task.repeatable, createdAt: now)
+                onDone: task.onDone, repeatable: task.repeatable, createdAt: now, timeout: task.timeout, key: task.key,
+                onSuccess: task.onSuccess, onFailure: task.onFailure)
         }
     }
 
@@ -182,7 +187,9 @@ public struct SQLiteTaskStore: TaskStore {
     /// the tasks it recorded.
     private static let recordBatchOutcomes = """
         UPDATE tasks SET state = batch.state, result = batch.result, error = batch.error, finished_at = ?1,
-            on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
+            on_done_status = CASE WHEN on_done IS NOT NULL
+                OR (on_success IS NOT NULL AND batch.state = 'succeeded')
+                OR (on_failure IS NOT NULL AND batch.state IN ('failed', 'cancelled')) THEN 'pending' END
         FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .state, .result, .error])) FROM json_each(?2)) AS batch
         WHERE tasks.id = batch.id AND tasks.state = \(StoredTransition.outcome.from) AND tasks.attempts = batch.attempt
         RETURNING tasks.id
@@ -228,8 +235,7 @@ public struct SQLiteTaskStore: TaskStore {
 
     /// Records an outcome on a task still in the state (and attempt) it was read in (`finish` of a task by id).
     private static let recordOutcome = """
-        UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?,
-            on_done_status = CASE WHEN on_done IS NULL THEN NULL ELSE 'pending' END
+        UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?, on_done_status = ?
         WHERE id = ? AND state = ? AND attempts = ?
         """
 
@@ -238,7 +244,8 @@ public struct SQLiteTaskStore: TaskStore {
         let record = try current.finishing(outcome, at: now)
         try db.cachedStatement(sql: recordOutcome).execute(arguments: [
             record.state.rawValue, try record.result?.storedText(), try record.error?.storedText(),
-            now.timeIntervalSince1970, id.rawValue, current.state.rawValue, current.attempts,
+            now.timeIntervalSince1970, record.firingCallbacks.isEmpty ? nil : "pending", id.rawValue,
+            current.state.rawValue, current.attempts,
         ])
         if current.state == .running {
             try closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now, in: db)

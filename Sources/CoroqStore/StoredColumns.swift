@@ -6,6 +6,7 @@ import GRDB
 /// every claim and finish.
 enum TaskColumn: Int, CaseIterable {
     case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt, parentID
+    case timeout, key, onSuccess, onFailure, inputFrom
 
     /// The column's name in SQL.
     var name: String {
@@ -23,6 +24,11 @@ enum TaskColumn: Int, CaseIterable {
         case .startedAt: "started_at"
         case .finishedAt: "finished_at"
         case .parentID: "parent_id"
+        case .timeout: "timeout"
+        case .key: "idempotency_key"
+        case .onSuccess: "on_success"
+        case .onFailure: "on_failure"
+        case .inputFrom: "input_from"
         }
     }
 
@@ -71,10 +77,15 @@ extension JSONRowSlot {
 /// A submitted task's values, one JSON array per task in a submit's batch (`INSERT … FROM json_each`).
 enum NewTaskSlot: Int, JSONRowSlot {
     case job, arguments, onDone, repeatable, state
+    case timeout, key, onSuccess, onFailure
 
     /// The `tasks` column the value goes to.
     var column: TaskColumn {
         switch self {
+        case .timeout: .timeout
+        case .key: .key
+        case .onSuccess: .onSuccess
+        case .onFailure: .onFailure
         case .job: .job
         case .arguments: .arguments
         case .onDone: .onDone

@@ -28,7 +28,9 @@ extension TaskRecord {
             createdAt: Date(timeIntervalSince1970: row.createdAt),
             startedAt: row.startedAt.map(Date.init(timeIntervalSince1970:)),
             finishedAt: row.finishedAt.map(Date.init(timeIntervalSince1970:)),
-            parentID: row.parentID.map { TaskID($0) })
+            parentID: row.parentID.map { TaskID($0) },
+            timeout: row.timeout, key: row.key, onSuccess: row.onSuccess, onFailure: row.onFailure,
+            inputFrom: row.inputFrom.map { TaskID($0) })
     }
 }
 
@@ -47,6 +49,11 @@ struct StoredTaskRow: Sendable {
     var startedAt: Double?
     var finishedAt: Double?
     var parentID: Int64?
+    var timeout: Double?
+    var key: String?
+    var onSuccess: String?
+    var onFailure: String?
+    var inputFrom: Int64?
 
     /// A row selected as `TaskColumn.selection`.
     init(row: Row) {
@@ -63,5 +70,10 @@ struct StoredTaskRow: Sendable {
         startedAt = row[TaskColumn.startedAt]
         finishedAt = row[TaskColumn.finishedAt]
         parentID = row[TaskColumn.parentID]
+        timeout = row[TaskColumn.timeout]
+        key = row[TaskColumn.key]
+        onSuccess = row[TaskColumn.onSuccess]
+        onFailure = row[TaskColumn.onFailure]
+        inputFrom = row[TaskColumn.inputFrom]
     }
 }

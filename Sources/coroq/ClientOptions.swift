@@ -72,6 +72,7 @@ extension ClientOptions {
         case .scheduleNotFound: return " (`coroq schedule list` lists the schedules)"
         case .invalidSchedule: return " (see `coroq schedule add --help`)"
         case .taskFinished: return " (nothing will receive it: send to a task that is queued or running)"
+        case .keyConflict: return " (use another --key, or coroq show the task that has it)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }
     }

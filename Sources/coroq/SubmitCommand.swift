@@ -102,16 +102,20 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "exec: let processes the command leaves running go on after it exits.")
     var keepChildren = false
 
+    @OptionGroup var guards: GuardOptions
+
     /// The command as plain values: what `validate` and `run` work on.
     var submission: Submission {
         Submission(socket: options.socket, json: options.json, job: job, jobArguments: jobArguments,
                    argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
                    environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren,
-                   after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue)
+                   after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue,
+                   guards: (try? guards.values) ?? GuardValues())
     }
 
     func validate() throws {
         _ = try afterIDs
+        _ = try guards.values
         try submission.validate()
     }
 
@@ -138,6 +142,8 @@ struct Submission {
     /// `--after` ids and `--after-policy`.
     var after: [Int64] = []
     var afterPolicy: String?
+    /// `--timeout`, `--key`, `--on-success`, `--on-failure`, `--then`, `--then-on`.
+    var guards = GuardValues()
 
     /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
     /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
@@ -164,6 +170,7 @@ struct Submission {
         if afterPolicy != nil && after.isEmpty && !batch {
             throw ValidationError("--after-policy goes with --after ID…")
         }
+        try guards.validate(then: splitAtThen.then, batch: batch)
         if !environment.isEmpty || inheritEnv || keepChildren {
             guard !batch, job == "exec" else {
                 throw ValidationError(
@@ -206,15 +213,23 @@ struct Submission {
     /// The one task of a submit without `--batch` (also what a schedule's firings submit).
     func singleTask() throws -> TaskSpec {
         guard let job, !batch else { throw ValidationError("give the job to run, e.g. sleep 2 or exec -- CMD") }
-        return TaskSpec(
-            job: job, args: try arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil,
+        let (ownWords, then) = splitAtThen
+        var own = self
+        own.jobArguments = ownWords
+        var spec = TaskSpec(
+            job: job, args: try own.arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil,
             after: after.isEmpty ? nil : after, afterPolicy: afterPolicy)
+        guards.apply(to: &spec, followUp: try followUp(then))
+        return spec
     }
 
     func run() async throws {
         let dependencies = BatchInput.Dependencies(after: after.isEmpty ? nil : after, policy: afterPolicy)
-        let input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies)
+        var input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies)
             : BatchInput(specs: [try singleTask()])
+        if batch {
+            for index in input.specs.indices { guards.apply(to: &input.specs[index], followUp: nil) }
+        }
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)
@@ -223,8 +238,12 @@ struct Submission {
             }
         }
         // One write for every id: a line per write cost 100k system calls for a batch of 100k.
-        let lines = result.ids.map { json ? Output.json(["id": $0], pretty: false) : "\($0)" }
-        Output.line(lines.joined(separator: "\n"))
+        guard result.existing != nil || result.then != nil else {
+            let lines = result.ids.map { json ? Output.json(["id": $0], pretty: false) : "\($0)" }
+            Output.line(lines.joined(separator: "\n"))
+            return
+        }
+        Output.line(guardedLines(result, specs: input.specs).joined(separator: "\n"))
     }
 
     /// `arguments` (an object) with what the exec options add, over its own values.

@@ -35,10 +35,13 @@ public struct ClaimedAttempt: Sendable, Equatable {
     public var record: TaskRecord
     /// Nil for a job that is not timed (or whose arguments do not decode: `run` reports those).
     public var readyAt: Date?
+    /// When the attempt times out (its start plus the task's `timeout`); nil: no timeout.
+    public var deadline: Date?
 
-    public init(_ record: TaskRecord, readyAt: Date? = nil) {
+    public init(_ record: TaskRecord, readyAt: Date? = nil, deadline: Date? = nil) {
         self.record = record
         self.readyAt = readyAt
+        self.deadline = deadline
     }
 }
 
@@ -77,4 +80,10 @@ public enum SchedulerAction: Sendable, Equatable {
     case cancelRunningAttempts
     /// The scheduler is done: nothing runs and nothing will start.
     case stop
+    /// These held attempts reached their deadline before their ready time: record each as failed with
+    /// `timeout`; report `.attemptsEnded`.
+    case recordTimedOut([TaskRecord])
+    /// These running or parked attempts reached their deadline: cancel each, and record it as failed with
+    /// `timeout` (unless it succeeded meanwhile); report `.attemptsEnded` as usual.
+    case timeOut([TaskID])
 }
