@@ -32,7 +32,7 @@ public struct KeyConflictError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let holder = existing.map { "task \($0)" } ?? "task \(earlierIndex ?? 0) of this submit"
+        let holder = existing.map { "task \($0)" } ?? "the submit's task at index \(earlierIndex ?? 0) (0 is the first)"
         return "--key \(key): \(holder) was submitted with that key and another job or other arguments; a key names one task (it is free again once that task is deleted by retention or coroq clean)"
     }
 }

@@ -31,6 +31,14 @@ extension SubmitHandler {
         let submitted: [SubmittedTask]
         do {
             submitted = try await store.submitGuarded(newTasks, at: Date())
+        } catch let error as KeyConflictError {
+            // Positions among the new tasks (follow-ups included) told as the submit's own.
+            let index = Self.specIndex(of: error.index, positions)
+            throw RPCError(storeFailure: KeyConflictError(
+                index: index, key: error.key, existing: error.existing,
+                earlierIndex: error.earlierIndex.map { Self.specIndex(of: $0, positions) }))
+        } catch let error as UnknownDependencyError {
+            throw RPCError(storeFailure: UnknownDependencyError(index: Self.specIndex(of: error.index, positions), ids: error.ids))
         } catch {
             throw RPCError(storeFailure: error)
         }
@@ -42,6 +50,11 @@ extension SubmitHandler {
         return SubmitResult(
             ids: ids, existing: existing.contains(true) ? existing : nil,
             then: then.contains { $0 != nil } ? then : nil)
+    }
+
+    /// The submit's task that new task `position` (a task, or its follow-up) comes from.
+    private static func specIndex(of position: Int, _ positions: [(task: Int, followUp: Int?)]) -> Int {
+        positions.lastIndex { $0.task <= position } ?? 0
     }
 
     /// The follow-up of the task at `position` of the submit: blocked until it finishes, with its result

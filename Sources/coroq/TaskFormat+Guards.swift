@@ -7,7 +7,7 @@ extension TaskFormat {
     static func guardLines(_ detail: TaskDetail) -> [String] {
         let task = detail.task
         var lines: [String] = []
-        if let timeout = task.timeout { lines.append("timeout  \(seconds(timeout)) per attempt") }
+        if let timeout = task.timeout { lines.append("timeout  \(Seconds.describe(timeout)) per attempt") }
         if let key = task.key { lines.append("key      \(key)") }
         if let onSuccess = task.onSuccess { lines.append("on-success  \(onSuccess)") }
         if let onFailure = task.onFailure { lines.append("on-failure  \(onFailure)") }
