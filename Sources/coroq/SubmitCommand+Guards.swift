@@ -69,6 +69,7 @@ struct GuardValues {
             throw ValidationError("--then is for one task; in --batch, give \"then\": {\"job\": …, \"args\": …} on a line")
         }
         if let key, key.isEmpty { throw ValidationError("--key: give a non-empty key") }
+        if key != nil && batch { throw ValidationError("--key is for one task; in --batch, give \"key\" on each line") }
         if !then.isEmpty, then[0].hasPrefix("-") || then[0] == "--" {
             throw ValidationError("--then: give the follow-up's job first, e.g. --then exec -- jq .stdout")
         }

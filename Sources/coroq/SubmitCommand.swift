@@ -41,12 +41,34 @@ struct SubmitCommand: AsyncParsableCommand {
             exist (a task can only wait for older ones, so there are no cycles); finished ones count at once.
               a=$(coroq submit exec -- make); coroq submit --after "$a" exec -- make install
 
+            --timeout D limits each attempt (counted from its start; a retry or a restart starts afresh): past \
+            it the attempt is cancelled, an exec command's process group gets SIGTERM, then SIGKILL 2 s \
+            later, and the task fails with error `timeout` ("timed out after 30s"). A job may have a default \
+            (`timeout` of a [jobs.NAME] in coroqd.toml).
+              coroq submit --timeout 30s exec -- ./fetch.sh
+            --key KEY: if the daemon keeps a task with this key (live, or finished and not yet deleted by \
+            retention or coroq clean), its id is printed instead of submitting another, with a note on \
+            stderr ("--json": "existing": true); the same key with another job or other arguments is refused.
+              coroq submit --key backup-$(date +%F) exec -- ./backup.sh
+            --on-success CMD / --on-failure CMD run like --on-done, only when the task succeeded / failed or \
+            was cancelled; --on-done (any outcome) runs first.
+              coroq submit --on-failure 'mail -s failed root </dev/null' exec -- ./sync.sh
+            --then JOB [ARG…], last on the line (every word after it is the follow-up's), submits a follow-up \
+            that waits for this task and gets its result as input (or {"error": …}): an exec follow-up in \
+            COROQ_INPUT, another job as "input" in its arguments. --then-on success (the default) cancels it \
+            unless the task succeeded; always runs it anyway. A command that needs a literal --then word \
+            goes in --args or --batch.
+              coroq submit exec -- ./build.sh --then exec -- sh -c 'echo "$COROQ_INPUT" | jq .exit_status'
+              coroq submit --then-on always sleep 5 --then noop
+
             --batch reads tasks from stdin, one JSON object per line:
               {"job": "sleep", "args": {"seconds": 1}, "on_done": "echo done", "no_repeat": true}
               {"job": "noop", "after": [12, 13], "after_policy": "finished"}
+              {"job": "noop", "key": "k1", "timeout": 30, "on_success": "echo ok", "on_failure": "echo bad"}
+              {"job": "sleep", "args": {"seconds": 1}, "then": {"job": "noop", "on": "always"}}
             and submits them all in one request, all or none (up to the daemon's request size, 16 MiB by \
             default: about 500,000 short lines); the ids are printed in order. --on-done, \
-            --no-repeat, --after and --after-policy apply to lines that do not set them. A bad line is reported with its number and \
+            --no-repeat, --after, --after-policy, --timeout, --on-success and --on-failure apply to lines that do not set them (--key and --then do not: give "key" and "then" per line). A bad line is reported with its number and \
             nothing is submitted.
             """)
 

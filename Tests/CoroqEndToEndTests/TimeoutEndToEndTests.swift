@@ -70,3 +70,21 @@ struct TimeoutEndToEndTests {
         }
     }
 }
+
+/// A `[jobs.NAME]` job's `timeout` applies when the submit gives none; `--timeout` overrides it.
+@Suite(.timeLimit(.minutes(1)))
+struct ConfigJobTimeoutEndToEndTests {
+    let directory = TestDirectory()
+
+    @Test func aConfigJobsTimeoutIsItsDefault() async throws {
+        let config = directory.file("coroqd.toml")
+        try "[jobs.slow]\ncommand = [\"sleep\", \"60\"]\ntimeout = \"1s\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try await withDaemon(directory, arguments: ["--config", config]) { daemon in
+            #expect(try await daemon.coroq("submit", "slow").stdout == "1\n")
+            #expect(try await daemon.coroq("submit", "--timeout", "100ms", "slow").stdout == "2\n")
+            let wait = try await daemon.coroq("wait", "1", "2")
+            #expect(wait.lines.contains { $0.hasPrefix("1 ") && $0.contains("timed out after 1s") })
+            #expect(wait.lines.contains { $0.hasPrefix("2 ") && $0.contains("timed out after 100ms") })
+        }
+    }
+}
