@@ -18,8 +18,8 @@ extension Scheduler {
                              metadata: ["task": "\(records[index].id)", "follows": "\(leader)", "error": "\(error)"])
                 input = .null
             }
-            records[index].arguments = Self.arguments(records[index].arguments, job: records[index].job, input: input,
-                                                      registry: registry)
+            records[index].arguments = Self.arguments(
+                records[index].arguments, job: records[index].job, input: input, from: leader, registry: registry)
         }
         return records
     }
@@ -32,15 +32,23 @@ extension Scheduler {
         return ["error": encoded]
     }
 
-    /// `arguments` with the input in: an `exec` command gets it as JSON text in `COROQ_INPUT`; another job
-    /// gets `"input": <value>`, or the JSON text when its arguments take only strings (a config job's
-    /// `{input}` placeholder).
-    static func arguments(_ arguments: JSONValue, job: String, input: JSONValue, registry: JobRegistry) -> JSONValue {
+    /// Longest `COROQ_INPUT`, in bytes: Linux refuses to start a command with a longer variable (128 KiB).
+    static let maximumInputVariableBytes = 100_000
+
+    /// `arguments` with the input in: an `exec` command gets it as JSON text in `COROQ_INPUT` (left out when
+    /// longer than `maximumInputVariableBytes`: `coroq result $COROQ_INPUT_TASK` reads it) and the task's id
+    /// in `COROQ_INPUT_TASK`; another job gets `"input": <value>`, or the JSON text when its arguments take
+    /// only strings (a config job's `{input}` placeholder).
+    static func arguments(
+        _ arguments: JSONValue, job: String, input: JSONValue, from leader: TaskID, registry: JobRegistry
+    ) -> JSONValue {
         guard case .object(var fields) = arguments else { return arguments }
         if job == "exec" {
             var environment: [String: JSONValue] = [:]
             if case .object(let given)? = fields["env"] { environment = given }
-            environment["COROQ_INPUT"] = .string(input.jsonText)
+            let text = input.jsonText
+            if text.utf8.count <= maximumInputVariableBytes { environment["COROQ_INPUT"] = .string(text) }
+            environment["COROQ_INPUT_TASK"] = .string("\(leader)")
             fields["env"] = .object(environment)
             return .object(fields)
         }

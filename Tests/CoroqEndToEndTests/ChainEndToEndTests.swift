@@ -24,6 +24,17 @@ struct ChainEndToEndTests {
         }
     }
 
+    @Test func anExecFollowUpIsToldTheTaskItFollows() async throws {
+        try await withDaemon(directory) { daemon in
+            let submit = try await daemon.coroq(
+                ["submit", "exec", "--", "true", "--then", "exec", "--", "sh", "-c", #"printf '%s' "$COROQ_INPUT_TASK""#], stdin: "")
+            #expect(submit.stdout == "1\n")
+            #expect(try await daemon.coroq("wait", "1", "2").exitCode == 0)
+            let result = try jsonObject(try await daemon.coroq("result", "2").stdout)
+            #expect(result["stdout"] as? String == "1")
+        }
+    }
+
     @Test func aJSONJobFollowUpGetsTheResultAsInput() async throws {
         try await withDaemon(directory) { daemon in
             let submit = try await daemon.coroq("submit", "sleep", "0.1", "--then", "noop")
