@@ -71,9 +71,12 @@ public struct SQLiteTaskStore: TaskStore {
 
     /// The tasks as one JSON array of `NewTaskSlot` rows, for one statement for the whole batch (a
     /// statement per task was measurable at 100k); encoded off the writer's queue.
+    /// A task without a timeout, key or success/failure callback is a shorter array, without those slots
+    /// (`value ->> N` past its end reads NULL): a plain submit encodes and extracts no more than before.
     static func submittedRows(_ tasks: [NewTask]) throws -> String {
         JSONValue.array(try tasks.map { task in
-            .array(try NewTaskSlot.allCases.map { slot in
+            let guarded = task.timeout != nil || task.key != nil || task.onSuccess != nil || task.onFailure != nil
+            return .array(try (guarded ? NewTaskSlot.allCases : NewTaskSlot.plain).map { slot in
                 switch slot {
                 case .job: .string(task.job)
                 case .arguments: .string(try task.arguments.storedText())

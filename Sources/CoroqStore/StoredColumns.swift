@@ -79,6 +79,9 @@ enum NewTaskSlot: Int, JSONRowSlot {
     case job, arguments, onDone, repeatable, state
     case timeout, key, onSuccess, onFailure
 
+    /// The slots of a task without a timeout, key or success/failure callback: the leading ones.
+    static let plain: [NewTaskSlot] = [.job, .arguments, .onDone, .repeatable, .state]
+
     /// The `tasks` column the value goes to.
     var column: TaskColumn {
         switch self {
