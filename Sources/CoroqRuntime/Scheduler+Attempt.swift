@@ -41,7 +41,7 @@ extension Scheduler {
         var outcome = outcome
         if let reason = control.cancelReason, !outcome.isSuccess {
             outcome = .cancelled(reason: reason)
-        } else if control.timedOut, !outcome.isSuccess {
+        } else if !outcome.isSuccess, control.timedOut {
             outcome = .failed(.timedOut(after: record.timeout))
             logger.info("timed out", metadata: ["task": "\(record.id)", "timeout": "\(record.timeout ?? 0)"])
         } else if Task.isCancelled, case .failed = outcome {
