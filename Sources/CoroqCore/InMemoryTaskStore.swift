@@ -34,7 +34,8 @@ public actor InMemoryTaskStore: TaskStore {
             let record = TaskRecord(
                 id: TaskID(lastID), job: new.job, arguments: new.arguments, state: new.initialState,
                 onDone: new.onDone, repeatable: new.repeatable, createdAt: now, runAt: new.runAt,
-                priority: new.priority, retryPolicy: new.retryPolicy, queue: new.queue, label: new.label)
+                priority: new.priority, retryPolicy: new.retryPolicy, queue: new.queue, label: new.label,
+                timeout: new.timeout, key: new.key, onSuccess: new.onSuccess, onFailure: new.onFailure)
             records[record.id] = record
             if let after = new.after { blockedOn[record.id] = after }
             return record
@@ -57,7 +58,7 @@ public actor InMemoryTaskStore: TaskStore {
                 case .release: records[id] = try? record.applying(.release)
                 case .cancel(let reason):
                     records[id] = try? record.finishing(.cancelled(reason: reason), at: now)
-                    if record.onDone != nil { pendingCallbackIDs.insert(id) }
+                    if record.hasCallback { pendingCallbackIDs.insert(id) }
                     cancelled.append(id)
                 }
                 blockedOn[id] = nil
@@ -106,7 +107,7 @@ public actor InMemoryTaskStore: TaskStore {
         records[id] = record
         if current.state == .running { closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now) }
         guard record.state.isFinal else { return record }  // backing off: not finished
-        if record.onDone != nil { pendingCallbackIDs.insert(id) }
+        if record.hasCallback { pendingCallbackIDs.insert(id) }
         settleDependents(of: id, at: now)
         return record
     }

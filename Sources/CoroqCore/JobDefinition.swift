@@ -51,6 +51,9 @@ public protocol JobDefinition: Sendable {
     /// How a task of this job retries a failed attempt when its submit gave no policy (`--retries`).
     /// Default nil: a failed attempt fails the task.
     var retryPolicy: RetryPolicy? { get }
+    /// Seconds each attempt of a task of this job may run when its submit gives no `--timeout`; nil (the
+    /// default): no limit.
+    var defaultTimeout: Double? { get }
 }
 
 extension JobDefinition {
@@ -61,6 +64,7 @@ extension JobDefinition {
     public func cleanUpAfterCrash(requeued tasks: [TaskRecord], checkpoints: any CheckpointStore, logger: Logger) async {}
     public func orphanedProcessGroup(of task: TaskRecord, checkpoints: any CheckpointStore) async -> Int32? { nil }
     public var retryPolicy: RetryPolicy? { nil }
+    public var defaultTimeout: Double? { nil }
 }
 
 /// Arguments that a job cannot accept; the message says what is wrong.

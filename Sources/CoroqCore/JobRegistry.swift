@@ -58,6 +58,11 @@ public struct JobRegistry: Sendable {
         }
     }
 
+    /// The job's `defaultTimeout` (seconds per attempt), for a submit that gives none.
+    public func defaultTimeout(job: String) -> Double? {
+        entry(job)?.defaultTimeout
+    }
+
     /// Whether tasks of `job` may run again after a crash cut them off (true for an unknown job).
     public func isRepeatSafe(job: String) -> Bool {
         entry(job)?.isRepeatSafe ?? true
@@ -170,6 +175,7 @@ private struct RegisteredJob: Sendable {
     let cleanUpAfterCrash: @Sendable ([TaskRecord], any CheckpointStore, Logger) async -> Void
     let orphanedProcessGroup: @Sendable (TaskRecord, any CheckpointStore) async -> Int32?
     let retryPolicy: RetryPolicy?
+    let defaultTimeout: Double?
 
     /// A `TimedJob`'s two functions, with its argument type erased.
     struct TimedHooks: Sendable {
@@ -183,6 +189,7 @@ private struct RegisteredJob: Sendable {
             arguments: job.argumentDescriptions)
         isRepeatSafe = job.isRepeatSafe
         retryPolicy = job.retryPolicy
+        defaultTimeout = job.defaultTimeout
         timed = (job as? any TimedJob).map { Self.timedHooks(of: $0) }
         cleanUpAfterCrash = { await job.cleanUpAfterCrash(requeued: $0, checkpoints: $1, logger: $2) }
         orphanedProcessGroup = { await job.orphanedProcessGroup(of: $0, checkpoints: $1) }

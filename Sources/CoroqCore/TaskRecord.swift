@@ -32,14 +32,30 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     public var queue: String
     /// A free-form label for finding it (`coroq status --label`).
     public var label: String?
+    /// Seconds an attempt may run before it is cancelled and fails with `timeout` (`--timeout`); nil: no limit.
+    public var timeout: Double?
+    /// The idempotency key it was submitted with (`--key`), nil for none.
+    public var key: String?
+    /// Shell commands run when it succeeds (`--on-success`), and when it fails or is cancelled (`--on-failure`).
+    public var onSuccess: String?
+    public var onFailure: String?
+    /// For a `--then` follow-up: the task whose result is its input.
+    public var inputFrom: TaskID?
 
     public init(
         id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
         result: JSONValue? = nil, error: TaskError? = nil, onDone: String? = nil, repeatable: Bool = true,
         createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, parentID: TaskID? = nil,
         runAt: Date? = nil, priority: Int = 0, retryPolicy: RetryPolicy? = nil,
-        queue: String = QueueName.defaultQueue, label: String? = nil
+        queue: String = QueueName.defaultQueue, label: String? = nil,
+        timeout: Double? = nil, key: String? = nil, onSuccess: String? = nil, onFailure: String? = nil,
+        inputFrom: TaskID? = nil
     ) {
+        self.timeout = timeout
+        self.key = key
+        self.onSuccess = onSuccess
+        self.onFailure = onFailure
+        self.inputFrom = inputFrom
         self.parentID = parentID
         self.runAt = runAt
         self.priority = priority
@@ -116,17 +132,34 @@ public struct NewTask: Sendable, Equatable {
     public var queue: String
     /// A free-form label for finding it (`coroq status --label`).
     public var label: String?
+    /// Seconds each attempt may run (`--timeout`); nil: no limit.
+    public var timeout: Double?
+    /// Idempotency key (`--key`): a live or recent task with the same key is returned instead.
+    public var key: String?
+    /// Commands run on success (`--on-success`) and on failure or cancel (`--on-failure`).
+    public var onSuccess: String?
+    public var onFailure: String?
+    /// A `--then` follow-up: the position, in the same submit, of the task whose result is its input (it
+    /// also depends on it, `after`).
+    public var inputFromIndex: Int?
 
     public init(
         job: String, arguments: JSONValue = .emptyObject, onDone: String? = nil, repeatable: Bool = true,
         after: TaskDependencies? = nil, isFuture: Bool = false, runAt: Date? = nil, priority: Int = 0,
-        retryPolicy: RetryPolicy? = nil, queue: String = QueueName.defaultQueue, label: String? = nil
+        retryPolicy: RetryPolicy? = nil, queue: String = QueueName.defaultQueue, label: String? = nil,
+        timeout: Double? = nil, key: String? = nil, onSuccess: String? = nil, onFailure: String? = nil,
+        inputFromIndex: Int? = nil
     ) {
         self.runAt = runAt
         self.priority = priority
         self.retryPolicy = retryPolicy
         self.queue = queue
         self.label = label
+        self.timeout = timeout
+        self.key = key
+        self.onSuccess = onSuccess
+        self.onFailure = onFailure
+        self.inputFromIndex = inputFromIndex
         self.job = job
         self.arguments = arguments
         self.onDone = onDone
@@ -139,7 +172,17 @@ public struct NewTask: Sendable, Equatable {
     /// at once if they have finished already), `scheduled` (it has a run time) or `queued`.
     public var initialState: TaskState {
         if isFuture { return .pending }
-        if after != nil { return .blocked }
+        if after != nil || inputFromIndex != nil { return .blocked }
         return runAt == nil ? .queued : .scheduled
+    }
+
+    /// True when it has any of the callbacks that a finish marks pending.
+    public var hasCallback: Bool { onDone != nil || onSuccess != nil || onFailure != nil }
+
+    /// True when it sets none of the options stored after its first five values (no delay, priority, retry
+    /// policy, queue, label, timeout, key or success/failure callback): the store writes a shorter row.
+    public var isPlain: Bool {
+        runAt == nil && priority == 0 && retryPolicy == nil && queue == QueueName.defaultQueue && label == nil
+            && timeout == nil && key == nil && onSuccess == nil && onFailure == nil
     }
 }

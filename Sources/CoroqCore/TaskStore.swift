@@ -12,6 +12,16 @@ public protocol TaskStore: CheckpointStore {
     /// `UnknownDependencyError` when a dependency does not exist (nothing is stored).
     func submit(_ tasks: [NewTask], at now: Date) async throws -> [TaskRecord]
 
+    /// `submit` for tasks with idempotency keys (`NewTask.key`) or `--then` follow-ups
+    /// (`NewTask.inputFromIndex`), all or none: a task whose key a kept task holds (same job and arguments)
+    /// is returned instead of stored, and its follow-up is its existing follow-up; another job or other
+    /// arguments under the key throw `KeyConflictError`. A task repeating an earlier task's key in the same
+    /// submit is that task.
+    func submitGuarded(_ tasks: [NewTask], at now: Date) async throws -> [SubmittedTask]
+
+    /// The task's `--then` follow-ups and, for a follow-up, what it follows (`show`).
+    func chain(of id: TaskID) async throws -> TaskChain
+
     /// Moves up to `limit` queued tasks, highest priority first, then oldest first, to `running`, and opens an attempt for each in the
     /// current daemon start.
     func claim(limit: Int, at now: Date) async throws -> [TaskRecord]

@@ -38,8 +38,14 @@ public struct TemplateJob: JobDefinition {
     public let directory: String?
     public let isRepeatSafe: Bool
     let exec: ExecJob
+    /// Seconds an attempt may run when the submit gives no `--timeout` (the config's `timeout`).
+    public let defaultTimeout: Double?
 
-    public init(name: String, summary: String, template: CommandTemplate, directory: String?, isRepeatSafe: Bool, exec: ExecJob) {
+    public init(
+        name: String, summary: String, template: CommandTemplate, directory: String?, isRepeatSafe: Bool, exec: ExecJob,
+        defaultTimeout: Double? = nil
+    ) {
+        self.defaultTimeout = defaultTimeout
         self.name = name
         self.summary = summary
         self.template = template

@@ -94,7 +94,17 @@ public struct SubmitParams: Codable, Sendable {
 public struct SubmitResult: Codable, Sendable {
     /// The new tasks' ids, in the order they were given.
     public var ids: [Int64]
-    public init(ids: [Int64]) { self.ids = ids }
+    /// Per id, true when it is an existing task returned for its idempotency key (`key`); absent when
+    /// every task is new.
+    public var existing: [Bool]?
+    /// Per id, the id of its `then` follow-up (null for a task without one); absent when none has one.
+    public var then: [Int64?]?
+
+    public init(ids: [Int64], existing: [Bool]? = nil, then: [Int64?]? = nil) {
+        self.ids = ids
+        self.existing = existing
+        self.then = then
+    }
 }
 
 /// Wait for the given tasks, or (`all`) for every task unfinished when the request arrives.

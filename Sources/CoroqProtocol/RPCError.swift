@@ -60,6 +60,8 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
     case unknownQueue = -32050
     /// A queue name or setting (concurrency, rate) that cannot be used.
     case invalidQueue = -32051
+    /// A submit's idempotency key (`key`) belongs to a task with other job or arguments.
+    case keyConflict = -32060
 
     /// A stable word for the code, carried in `error.data.reason`.
     public var reason: String {
@@ -93,6 +95,7 @@ public enum RPCErrorCode: Int, Sendable, CaseIterable {
         case .notRetryable: "not_retryable"
         case .unknownQueue: "unknown_queue"
         case .invalidQueue: "invalid_queue"
+        case .keyConflict: "key_conflict"
         }
     }
 }

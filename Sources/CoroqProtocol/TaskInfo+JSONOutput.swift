@@ -33,6 +33,11 @@ extension TaskInfo {
         if let retry, let value = try? JSONValue(encoding: retry) { output.raw(","); output.key("retry"); output.value(value) }
         if let queue { output.raw(","); output.key("queue"); output.string(queue) }
         if let label { output.raw(","); output.key("label"); output.string(label) }
+        if let timeout { output.raw(","); output.key("timeout"); output.double(timeout) }
+        if let key { output.raw(","); output.key("key"); output.string(key) }
+        if let onSuccess { output.raw(","); output.key("on_success"); output.string(onSuccess) }
+        if let onFailure { output.raw(","); output.key("on_failure"); output.string(onFailure) }
+        if let inputFrom { output.raw(","); output.key("input_from"); output.int(inputFrom) }
         output.raw("}")
     }
 }

@@ -36,6 +36,11 @@ extension TaskInfo {
         retry = try optional("retry", { try? $0.decode(as: RetryPolicyInfo.self) })
         queue = try optional("queue", \.string)
         label = try optional("label", \.string)
+        timeout = try optional("timeout", \.number)
+        key = try optional("key", \.string)
+        onSuccess = try optional("on_success", \.string)
+        onFailure = try optional("on_failure", \.string)
+        inputFrom = try optional("input_from", \.int64)
     }
 }
 

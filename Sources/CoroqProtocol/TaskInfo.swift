@@ -37,6 +37,15 @@ public struct TaskInfo: Codable, Sendable, Equatable {
     public var queue: String?
     /// Its label, if it has one.
     public var label: String?
+    /// Seconds each attempt may run (`--timeout`); absent: no limit.
+    public var timeout: Double?
+    /// Its idempotency key (`--key`).
+    public var key: String?
+    /// Commands run when it succeeds (`--on-success`) and when it fails or is cancelled (`--on-failure`).
+    public var onSuccess: String?
+    public var onFailure: String?
+    /// For a `--then` follow-up: the task whose result is its input.
+    public var inputFrom: Int64?
 
     public init(
         id: Int64, job: String, args: JSONValue, state: State, attempts: Int, createdAt: Double,
@@ -68,6 +77,7 @@ public struct TaskInfo: Codable, Sendable, Equatable {
         case repeatable, argsTruncated = "args_truncated", resultTruncated = "result_truncated", parent, children, progress
         case runAt = "run_at", priority, retry
         case queue, label
+        case timeout, key, onSuccess = "on_success", onFailure = "on_failure", inputFrom = "input_from"
     }
 }
 
@@ -133,6 +143,15 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var queue: String?
     /// A free-form label (`coroq status --label`).
     public var label: String?
+    /// Seconds each attempt may run before it is cancelled and fails with `timeout`.
+    public var timeout: Double?
+    /// Idempotency key: a task kept with the same key is returned instead of a new one.
+    public var key: String?
+    /// Shell commands run when the task succeeds, and when it fails or is cancelled (beside `on_done`).
+    public var onSuccess: String?
+    public var onFailure: String?
+    /// A follow-up task submitted with this one, run after it with its result as input (`--then`).
+    public var then: FollowUpSpec?
 
     public init(
         job: String, args: JSONValue? = nil, onDone: String? = nil, noRepeat: Bool? = nil,
@@ -153,6 +172,23 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         case delay = "in", runAt = "run_at", priority, retries, backoff, backoffBase = "backoff_base"
         case backoffCap = "backoff_cap", jitter
         case queue, label
+        case timeout, key, onSuccess = "on_success", onFailure = "on_failure", then
+    }
+}
+
+/// A `--then` follow-up: `{"job": NAME, "args": {…}, "on": "success" | "always"}`. It waits for the task it
+/// follows and receives that task's result as its input (`"input"` in its arguments; an `exec` follow-up
+/// gets it in `COROQ_INPUT` and `COROQ_INPUT_TASK`).
+public struct FollowUpSpec: Codable, Sendable, Equatable {
+    public var job: String
+    public var args: JSONValue?
+    /// `success` (the default: it is cancelled if the task does not succeed) or `always`.
+    public var on: String?
+
+    public init(job: String, args: JSONValue? = nil, on: String? = nil) {
+        self.job = job
+        self.args = args
+        self.on = on
     }
 }
 
@@ -169,6 +205,10 @@ public struct TaskDetail: Codable, Sendable {
     public var tree: [TaskTreeNode]?
     /// The schedule that submitted it, and for which slot (absent for a task submitted otherwise).
     public var schedule: ScheduleFiringInfo?
+    /// Its `--then` follow-ups (absent when it has none).
+    public var then: [Int64]?
+    /// For a follow-up: the task it follows, and on which outcome it runs (`success` or `always`).
+    public var follows: FollowsInfo?
 
     public init(
         task: TaskInfo, attempts: [AttemptInfo], callbacks: [CallbackRunInfo], steps: [StepInfo]? = nil,
@@ -240,4 +280,16 @@ public struct CallbackRunInfo: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case succeeded, detail, startedAt = "started_at", finishedAt = "finished_at" }
+}
+
+/// `show` of a `--then` follow-up: the task it follows and its policy.
+public struct FollowsInfo: Codable, Sendable, Equatable {
+    public var task: Int64
+    /// `success` or `always`.
+    public var on: String
+
+    public init(task: Int64, on: String) {
+        self.task = task
+        self.on = on
+    }
 }

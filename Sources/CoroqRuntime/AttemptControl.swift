@@ -8,6 +8,8 @@ final class AttemptControl: Sendable {
         /// The running attempt's task while `run` is inside it: what a cancel cancels.
         var attemptTask: AttemptTaskHandle?
         var reason: String?
+        /// True once the attempt ran past its deadline (`timeOut`).
+        var timedOut = false
         var waiters: [CheckedContinuation<TaskRecord, any Error>] = []
         /// Set once the attempt has ended: a cancel that arrives later is answered with it at once.
         var result: Result<TaskRecord, any Error>?
@@ -18,6 +20,9 @@ final class AttemptControl: Sendable {
     /// The reason given by `requestCancel`, if a person cancelled this attempt.
     var cancelReason: String? { state.withLock(\.reason) }
 
+    /// True when the attempt was cancelled because it ran past its timeout.
+    var timedOut: Bool { state.withLock(\.timedOut) }
+
     /// Runs the job in the calling task (the attempt's own child task), which a cancel of this attempt
     /// alone cancels; the caller's own cancellation (shutdown) reaches it as usual. (It used to start a
     /// task of its own per attempt: at 100k running tasks that doubled the tasks and their memory.)
@@ -26,7 +31,7 @@ final class AttemptControl: Sendable {
             let handle = task.map(AttemptTaskHandle.init)
             state.withLock { state in
                 state.attemptTask = handle
-                if state.reason != nil { handle?.task.cancel() }
+                if state.reason != nil || state.timedOut { handle?.task.cancel() }
             }
         }
         // The handle is only used under the lock, and is cleared before this task can end.
@@ -44,6 +49,16 @@ final class AttemptControl: Sendable {
             return nil
         }
         if let ended { waiter.resume(with: ended) }
+    }
+
+    /// Cancels the attempt because it ran past its timeout: it records a `timeout` failure (unless it
+    /// succeeded meanwhile, or a person's cancel came first).
+    func timeOut() {
+        state.withLock { state in
+            guard state.result == nil else { return }
+            state.timedOut = true
+            state.attemptTask?.task.cancel()
+        }
     }
 
     /// Cancels the attempt without a reason (a shutdown cuts it off): it records a cut-off, not a cancel.

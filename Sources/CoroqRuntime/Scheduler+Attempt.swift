@@ -41,6 +41,9 @@ extension Scheduler {
         var outcome = outcome
         if let reason = control.cancelReason, !outcome.isSuccess {
             outcome = .cancelled(reason: reason)
+        } else if !outcome.isSuccess, control.timedOut {
+            outcome = .failed(.timedOut(after: record.timeout))
+            logger.info("timed out", metadata: ["task": "\(record.id)", "timeout": "\(record.timeout ?? 0)"])
         } else if Task.isCancelled, case .failed = outcome {
             // Cut off by shutdown (a cancelled subprocess reports SIGKILL, a sleep throws): not the task's
             // own failure. It runs again after the restart.
@@ -139,6 +142,14 @@ extension Scheduler {
             items.append((record, outcome, control))
         }
         await record(items)
+    }
+
+    /// Records held attempts whose deadline came before their job's ready time as timed out.
+    func recordTimedOutHeld(_ attempts: ArraySlice<(TaskRecord, AttemptControl)>) async {
+        for (record, _) in attempts {
+            logger.info("timed out", metadata: ["task": "\(record.id)", "timeout": "\(record.timeout ?? 0)"])
+        }
+        await record(attempts.map { ($0.0, .failed(.timedOut(after: $0.0.timeout)), $0.1) })
     }
 
     /// When the task's first attempt started: this attempt's start for a first attempt (no read), else

@@ -75,7 +75,8 @@ extension Scheduler: ChildSpawning {
         let spawned = spawnCounts.withLock { $0.removeValue(forKey: record.id) } != nil
         // Only a task that spawned in this attempt, or may have in an earlier one, has children to read.
         guard spawned || record.attempts > 1, let tasks else { return outcome }
-        let personCancel = control.cancelReason
+        // A timeout ends the children as a person's cancel would.
+        let personCancel = control.cancelReason ?? (control.timedOut ? "parent task \(record.id) timed out" : nil)
         let unfinished: [TaskRecord]
         do {
             unfinished = try await store.children(of: record.id).filter { !$0.state.isFinal }

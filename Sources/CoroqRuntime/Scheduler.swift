@@ -271,6 +271,14 @@ public final class Scheduler: Service {
                     try await store.claim(from: rooms, at: now)
                 }
                 actions += state.machine.handle(event, at: clock.now())
+            case .recordTimedOut(let records):
+                let ended = records.map { ($0, state.controls[$0.id] ?? AttemptControl()) }
+                for start in stride(from: 0, to: ended.count, by: Self.attemptsPerGroup) {
+                    let chunk = ended[start..<min(start + Self.attemptsPerGroup, ended.count)]
+                    group.addTask { await self.recordTimedOutHeld(chunk) }
+                }
+            case .timeOut(let ids):
+                for id in ids { state.controls[id]?.timeOut() }
             }
         }
     }
@@ -286,7 +294,7 @@ public final class Scheduler: Service {
         let now = clock.now()
         let claimed: [TaskRecord]
         do {
-            claimed = try await take(now)
+            claimed = await withInputs(try await take(now))
         } catch {
             logger.error("could not claim tasks, retrying", metadata: ["error": "\(error)"])
             return .claimFailed
@@ -296,9 +304,11 @@ public final class Scheduler: Service {
         let firstStarts = retriedTimed.isEmpty ? [:] : ((try? await store.firstAttemptStarts(of: retriedTimed)) ?? [:])
         let attempts = claimed.map { record in
             let firstStart = record.attempts == 1 ? record.startedAt ?? now : firstStarts[record.id]
+            // A timeout counts from this attempt's start (a fresh one after a restart).
+            let deadline = record.timeout.map { (record.startedAt ?? now).addingTimeInterval($0) }
             return ClaimedAttempt(record, readyAt: firstStart.flatMap {
                 registry.readyTime(job: record.job, arguments: record.arguments, firstStartedAt: $0)
-            })
+            }, deadline: deadline)
         }
         return .claimed(attempts, requested: limit)
     }

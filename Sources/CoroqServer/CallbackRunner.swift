@@ -41,9 +41,9 @@ final class CallbackRunner: Service {
         (queue, queueSink) = AsyncStream.makeStream(of: TaskRecord.self)
     }
 
-    /// Schedules the task's on-done command, if it has one.
+    /// Schedules the task's callbacks (`on_done`, and `on_success` or `on_failure`), if it has any.
     func enqueue(_ record: TaskRecord) {
-        guard record.onDone != nil else { return }
+        guard record.hasCallback else { return }
         queueSink.yield(record)
     }
 
@@ -69,8 +69,20 @@ final class CallbackRunner: Service {
         }
     }
 
+    /// Runs the callbacks that fire for the task's outcome, one after the other (`on_done` first), each run
+    /// recorded. Marked pending with no command that fires (an `on_failure` of a task that succeeded), it
+    /// is marked done without running anything.
     private func fire(_ record: TaskRecord) async {
-        guard let command = record.onDone else { return }
+        let commands = record.firingCallbacks
+        guard !commands.isEmpty else {
+            try? await store.recordCallbackRun(CallbackRun(
+                taskID: record.id, startedAt: Date(), finishedAt: Date(), succeeded: true, detail: "no callback for this outcome"))
+            return
+        }
+        for command in commands { await fire(command, for: record) }
+    }
+
+    private func fire(_ command: String, for record: TaskRecord) async {
         var logger = self.logger
         logger[metadataKey: "task"] = "\(record.id)"
         let startedAt = Date()

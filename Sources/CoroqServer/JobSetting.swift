@@ -1,4 +1,5 @@
 import CoroqCore
+import CoroqJSON
 import CoroqJobs
 import TOMLKit
 
@@ -10,6 +11,7 @@ import TOMLKit
 /// description = "Copies a directory to the backup host"
 /// cwd = "/srv"            # optional: where the command runs
 /// no_repeat = true        # optional: after a crash, `interrupted` instead of run again
+/// timeout = "30s"         # optional: each attempt's limit when the submit gives no --timeout
 /// ```
 /// `coroq submit sync source=/srv/www target=backup:/www` runs `rsync -a /srv/www/ backup:/www`, each
 /// value one argument, never through a shell.
@@ -19,8 +21,10 @@ public struct JobSetting: Sendable, Equatable {
     public var description: String?
     public var directory: String?
     public var noRepeat: Bool
+    /// `timeout = "30s"`: seconds an attempt may run when the submit gives no `--timeout`.
+    public var timeout: Double?
 
-    static let keys = ["command", "description", "cwd", "no_repeat"]
+    static let keys = ["command", "description", "cwd", "no_repeat", "timeout"]
 
     static func read(_ value: any TOMLValueConvertible) throws(ConfigError) -> [JobSetting] {
         guard let table = value.table else {
@@ -60,6 +64,12 @@ public struct JobSetting: Sendable, Equatable {
                 guard let flag = noRepeat.bool else { throw fail("no_repeat", "expected true or false") }
                 setting.noRepeat = flag
             }
+            if let timeout = entry["timeout"] {
+                guard let text = timeout.string, let seconds = Seconds.parse(text), seconds > 0 else {
+                    throw fail("timeout", "expected \(Seconds.expected) above 0, as a string (timeout = \"30s\")")
+                }
+                setting.timeout = seconds
+            }
             settings.append(setting)
         }
         return settings
@@ -80,7 +90,8 @@ extension JobOverlay {
             }
             jobs.register(TemplateJob(
                 name: setting.name, summary: setting.description ?? "Runs \(setting.template.words.joined(separator: " "))",
-                template: setting.template, directory: setting.directory, isRepeatSafe: !setting.noRepeat, exec: exec))
+                template: setting.template, directory: setting.directory, isRepeatSafe: !setting.noRepeat, exec: exec,
+                defaultTimeout: setting.timeout))
         }
         replace(with: jobs)
     }

@@ -101,6 +101,9 @@ struct ScheduleHandler: Sendable {
         guard task.after == nil else {
             throw RPCError(.invalidSchedule, "schedule \(name): a schedule's task cannot wait for other tasks (--after); chain from the task it submits instead")
         }
+        guard task.key == nil, task.then == nil else {
+            throw RPCError(.invalidSchedule, "schedule \(name): a schedule's task takes no \"key\" (every firing would be the same task) and no \"then\"")
+        }
         _ = try submit.newTask(task)
         let object: JSONValue
         do {

@@ -17,6 +17,7 @@ struct SubmitHandler: Sendable {
 
     func submit(_ params: SubmitParams) async throws(RPCError) -> SubmitResult {
         guard !params.tasks.isEmpty else { throw RPCError(.invalidParams, "\"tasks\" is empty") }
+        if params.tasks.contains(where: \.isGuarded) { return try await submitGuarded(params) }
         var newTasks: [NewTask] = []
         newTasks.reserveCapacity(params.tasks.count)
         let now = Date()
@@ -54,7 +55,8 @@ struct SubmitHandler: Sendable {
             job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable,
             after: try dependencies(of: spec, index: index), runAt: timing.runAt, priority: timing.priority,
             retryPolicy: timing.retryPolicy, queue: try queue(of: spec, index: index),
-            label: try label(of: spec, index: index))
+            label: try label(of: spec, index: index), timeout: try timeout(of: spec, index: index),
+            key: try key(of: spec, index: index), onSuccess: spec.onSuccess, onFailure: spec.onFailure)
     }
 
     /// The task's queue: `default`, or a known one.

@@ -30,6 +30,9 @@ struct TaskControlHandler: Sendable {
             detail.schedule = try await schedules.firing(of: id).map {
                 ScheduleFiringInfo(name: $0.schedule, slot: $0.slot.timeIntervalSince1970)
             }
+            let chain = try await store.chain(of: id)
+            detail.then = chain.then.isEmpty ? nil : chain.then.map(\.rawValue)
+            detail.follows = chain.follows.map { FollowsInfo(task: $0.task.rawValue, on: $0.on) }
             return detail
         } catch {
             throw RPCError(storeFailure: error)

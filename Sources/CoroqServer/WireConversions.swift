@@ -18,6 +18,11 @@ extension TaskInfo {
         }
         queue = record.queue == QueueName.defaultQueue ? nil : record.queue
         label = record.label
+        timeout = record.timeout
+        key = record.key
+        onSuccess = record.onSuccess
+        onFailure = record.onFailure
+        inputFrom = record.inputFrom?.rawValue
     }
 }
 
@@ -92,6 +97,11 @@ extension RPCError {
         } else if let error = error as? UnknownDependencyError {
             self.init(.unknownDependency, error.description, data: [
                 "index": .int(Int64(error.index)), "ids": .array(error.ids.map { .int($0.rawValue) }),
+            ])
+        } else if let error = error as? KeyConflictError {
+            self.init(.keyConflict, error.description, data: [
+                "index": .int(Int64(error.index)), "key": .string(error.key),
+                "task": error.existing.map { .int($0.rawValue) } ?? .null,
             ])
         } else if let error = error as? TaskTransitionError {
             self.init(.wrongState, "task is \(error.from.rawValue): it cannot be \(error.event.pastTense)", data: [

@@ -71,9 +71,13 @@ public struct SQLiteTaskStore: TaskStore {
 
     /// The tasks as one JSON array of `NewTaskSlot` rows, for one statement for the whole batch (a
     /// statement per task was measurable at 100k); encoded off the writer's queue.
+    /// A task with none of the options past `NewTaskSlot.plain` (no delay, priority, retries, queue, label,
+    /// timeout, key or success/failure callback) is a shorter array, without those slots (`value ->> N` past
+    /// its end reads NULL, and the insert reads NULL as the column's default): a plain submit encodes and
+    /// extracts no more than before the options came.
     static func submittedRows(_ tasks: [NewTask]) throws -> String {
         JSONValue.array(try tasks.map { task in
-            .array(try NewTaskSlot.allCases.map { slot in
+            return .array(try (task.isPlain ? NewTaskSlot.plain : NewTaskSlot.allCases).map { slot in
                 switch slot {
                 case .job: .string(task.job)
                 case .arguments: .string(try task.arguments.storedText())
@@ -85,6 +89,10 @@ public struct SQLiteTaskStore: TaskStore {
                 case .retryPolicy: try task.retryPolicy.map { .string(try $0.storedText()) } ?? .null
                 case .queue: .string(task.queue)
                 case .label: task.label.map(JSONValue.string) ?? .null
+                case .timeout: task.timeout.map(JSONValue.double) ?? .null
+                case .key: task.key.map(JSONValue.string) ?? .null
+                case .onSuccess: task.onSuccess.map(JSONValue.string) ?? .null
+                case .onFailure: task.onFailure.map(JSONValue.string) ?? .null
                 }
             })
         }).jsonText
@@ -104,14 +112,15 @@ public struct SQLiteTaskStore: TaskStore {
             settledByID[TaskID(id)] ?? TaskRecord(
                 id: TaskID(id), job: task.job, arguments: task.arguments, state: task.initialState,
                 onDone: task.onDone, repeatable: task.repeatable, createdAt: now, runAt: task.runAt,
-                priority: task.priority, retryPolicy: task.retryPolicy, queue: task.queue, label: task.label)
+                priority: task.priority, retryPolicy: task.retryPolicy, queue: task.queue, label: task.label,
+                timeout: task.timeout, key: task.key, onSuccess: task.onSuccess, onFailure: task.onFailure)
         }
     }
 
     /// Inserts a JSON array of `NewTaskSlot` rows as tasks created at `?1`; returns their ids.
     private static let insertSubmitted = """
         INSERT INTO tasks (\(NewTaskSlot.allCases.map(\.column.name).joined(separator: ", ")), created_at)
-        SELECT \(NewTaskSlot.extraction()), ?1 FROM json_each(?2) ORDER BY key
+        SELECT \(NewTaskSlot.insertExtraction), ?1 FROM json_each(?2) ORDER BY key
         RETURNING id
         """
 
@@ -191,7 +200,9 @@ public struct SQLiteTaskStore: TaskStore {
     private static let recordBatchOutcomes = """
         UPDATE tasks SET state = batch.state, result = batch.result, error = batch.error,
             finished_at = CASE WHEN batch.run_at IS NULL THEN ?1 END, run_at = COALESCE(batch.run_at, tasks.run_at),
-            on_done_status = CASE WHEN on_done IS NULL OR batch.run_at IS NOT NULL THEN NULL ELSE 'pending' END
+            on_done_status = CASE WHEN batch.run_at IS NULL AND (on_done IS NOT NULL
+                OR (on_success IS NOT NULL AND batch.state = 'succeeded')
+                OR (on_failure IS NOT NULL AND batch.state IN ('failed', 'cancelled'))) THEN 'pending' END
         FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .state, .result, .error, .runAt])) FROM json_each(?2)) AS batch
         WHERE tasks.id = batch.id AND tasks.state = \(StoredTransition.outcome.from) AND tasks.attempts = batch.attempt
         RETURNING tasks.id
@@ -239,8 +250,7 @@ public struct SQLiteTaskStore: TaskStore {
 
     /// Records an outcome on a task still in the state (and attempt) it was read in (`finish` of a task by id).
     private static let recordOutcome = """
-        UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?, run_at = ?,
-            on_done_status = CASE WHEN on_done IS NULL OR ? THEN NULL ELSE 'pending' END
+        UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ?, run_at = ?, on_done_status = ?
         WHERE id = ? AND state = ? AND attempts = ?
         """
 
@@ -249,8 +259,8 @@ public struct SQLiteTaskStore: TaskStore {
         let record = try current.finishing(outcome, at: now)
         try db.cachedStatement(sql: recordOutcome).execute(arguments: [
             record.state.rawValue, try record.result?.storedText(), try record.error?.storedText(),
-            record.finishedAt?.timeIntervalSince1970, record.runAt?.timeIntervalSince1970, !record.state.isFinal,
-            id.rawValue, current.state.rawValue, current.attempts,
+            record.finishedAt?.timeIntervalSince1970, record.runAt?.timeIntervalSince1970,
+            record.state.isFinal && !record.firingCallbacks.isEmpty ? "pending" : nil, id.rawValue, current.state.rawValue, current.attempts,
         ])
         if current.state == .running {
             try closeAttempt(of: current, as: AttemptOutcome(outcome), error: record.error, at: now, in: db)

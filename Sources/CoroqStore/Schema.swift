@@ -243,6 +243,23 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Per-attempt timeouts (`--timeout`, seconds), idempotency keys (`--key`: unique among the tasks
+        // kept, so a key is free again once retention or `coroq clean` deletes its task), the success and
+        // failure callbacks (`--on-success`, `--on-failure`, marked pending with `on_done_status` as
+        // `on_done` is) and `--then` follow-ups (`input_from`: the task whose result is the follow-up's
+        // input). The partial indexes cost nothing for tasks without a key or a chain.
+        migrator.registerMigration("v12-timeouts-keys-chains") { db in
+            try db.execute(sql: """
+                ALTER TABLE tasks ADD COLUMN timeout REAL;
+                ALTER TABLE tasks ADD COLUMN idempotency_key TEXT;
+                ALTER TABLE tasks ADD COLUMN on_success TEXT;
+                ALTER TABLE tasks ADD COLUMN on_failure TEXT;
+                ALTER TABLE tasks ADD COLUMN input_from INTEGER;
+                ALTER TABLE tasks ADD COLUMN then_on TEXT;
+                CREATE UNIQUE INDEX tasks_by_key ON tasks (idempotency_key) WHERE idempotency_key IS NOT NULL;
+                CREATE INDEX tasks_by_input_from ON tasks (input_from) WHERE input_from IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

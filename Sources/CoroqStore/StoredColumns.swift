@@ -1,4 +1,5 @@
 import GRDB
+import CoroqCore
 
 /// The `tasks` columns a `TaskRecord` is read from. The select list (`selection`) and the position each
 /// value is read at (`row[column]`) both come from this one list, so adding or moving a column cannot shift
@@ -7,6 +8,7 @@ import GRDB
 enum TaskColumn: Int, CaseIterable {
     case id, job, arguments, state, attempts, result, error, onDone, repeatable, createdAt, startedAt, finishedAt, parentID,
          runAt, priority, retryPolicy, queue, label
+    case timeout, key, onSuccess, onFailure, inputFrom
 
     /// The column's name in SQL.
     var name: String {
@@ -29,6 +31,11 @@ enum TaskColumn: Int, CaseIterable {
         case .retryPolicy: "retry_policy"
         case .queue: "queue"
         case .label: "label"
+        case .timeout: "timeout"
+        case .key: "idempotency_key"
+        case .onSuccess: "on_success"
+        case .onFailure: "on_failure"
+        case .inputFrom: "input_from"
         }
     }
 
@@ -77,6 +84,20 @@ extension JSONRowSlot {
 /// A submitted task's values, one JSON array per task in a submit's batch (`INSERT … FROM json_each`).
 enum NewTaskSlot: Int, JSONRowSlot {
     case job, arguments, onDone, repeatable, state, runAt, priority, retryPolicy, queue, label
+    case timeout, key, onSuccess, onFailure
+
+    /// The slots of a task with none of the options past them (`NewTask.isPlain`): the leading ones.
+    static let plain: [NewTaskSlot] = [.job, .arguments, .onDone, .repeatable, .state]
+
+    /// The select list of the submit's insert: `extraction()`, but the columns that have a default take it
+    /// when their slot is NULL (past the end of a plain task's shorter row).
+    static let insertExtraction = allCases.map { slot in
+        switch slot {
+        case .priority: "COALESCE(value ->> \(slot.rawValue), 0) AS \(slot.alias)"
+        case .queue: "COALESCE(value ->> \(slot.rawValue), '\(QueueName.defaultQueue)') AS \(slot.alias)"
+        default: "value ->> \(slot.rawValue) AS \(slot.alias)"
+        }
+    }.joined(separator: ", ")
 
     /// The `tasks` column the value goes to.
     var column: TaskColumn {
@@ -86,6 +107,10 @@ enum NewTaskSlot: Int, JSONRowSlot {
         case .retryPolicy: .retryPolicy
         case .queue: .queue
         case .label: .label
+        case .timeout: .timeout
+        case .key: .key
+        case .onSuccess: .onSuccess
+        case .onFailure: .onFailure
         case .job: .job
         case .arguments: .arguments
         case .onDone: .onDone

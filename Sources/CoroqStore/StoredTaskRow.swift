@@ -32,7 +32,9 @@ extension TaskRecord {
             runAt: row.runAt.map(Date.init(timeIntervalSince1970:)),
             priority: row.priority,
             retryPolicy: try row.retryPolicy.map { try JSONValue(storedText: $0).decode(as: RetryPolicy.self) },
-            queue: row.queue, label: row.label)
+            queue: row.queue, label: row.label,
+            timeout: row.timeout, key: row.key, onSuccess: row.onSuccess, onFailure: row.onFailure,
+            inputFrom: row.inputFrom.map { TaskID($0) })
     }
 }
 
@@ -56,6 +58,11 @@ struct StoredTaskRow: Sendable {
     var retryPolicy: String?
     var queue: String
     var label: String?
+    var timeout: Double?
+    var key: String?
+    var onSuccess: String?
+    var onFailure: String?
+    var inputFrom: Int64?
 
     /// A row selected as `TaskColumn.selection`.
     init(row: Row) {
@@ -77,5 +84,10 @@ struct StoredTaskRow: Sendable {
         retryPolicy = row[TaskColumn.retryPolicy]
         queue = row[TaskColumn.queue]
         label = row[TaskColumn.label]
+        timeout = row[TaskColumn.timeout]
+        key = row[TaskColumn.key]
+        onSuccess = row[TaskColumn.onSuccess]
+        onFailure = row[TaskColumn.onFailure]
+        inputFrom = row[TaskColumn.inputFrom]
     }
 }

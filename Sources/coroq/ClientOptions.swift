@@ -76,6 +76,7 @@ extension ClientOptions {
         case .unknownQueue: return " (`coroq queue list` lists the queues; `coroq queue set NAME` creates one)"
         case .invalidQueue: return " (see `coroq queue set --help`)"
         case .taskFinished: return " (nothing will receive it: send to a task that is queued or running)"
+        case .keyConflict: return " (use another --key, or coroq show the task that has it)"
         case .parseError, .notAllowed, .helloRequired, .unsupportedVersion, .frameTooLarge, .taskNotFinished, .shuttingDown: return ""
         }
     }

@@ -41,14 +41,36 @@ struct SubmitCommand: AsyncParsableCommand {
             exist (a task can only wait for older ones, so there are no cycles); finished ones count at once.
               a=$(coroq submit exec -- make); coroq submit --after "$a" exec -- make install
 
+            --timeout D limits each attempt (counted from its start; a retry or a restart starts afresh): past \
+            it the attempt is cancelled, an exec command's process group gets SIGTERM, then SIGKILL 2 s \
+            later, and the task fails with error `timeout` ("timed out after 30s"). A job may have a default \
+            (`timeout` of a [jobs.NAME] in coroqd.toml).
+              coroq submit --timeout 30s exec -- ./fetch.sh
+            --key KEY: if the daemon keeps a task with this key (live, or finished and not yet deleted by \
+            retention or coroq clean), its id is printed instead of submitting another, with a note on \
+            stderr ("--json": "existing": true); the same key with another job or other arguments is refused.
+              coroq submit --key backup-$(date +%F) exec -- ./backup.sh
+            --on-success CMD / --on-failure CMD run like --on-done, only when the task succeeded / failed or \
+            was cancelled; --on-done (any outcome) runs first.
+              coroq submit --on-failure 'mail -s failed root </dev/null' exec -- ./sync.sh
+            --then JOB [ARG…], last on the line (every word after it is the follow-up's), submits a follow-up \
+            that waits for this task and gets its result as input (or {"error": …}): an exec follow-up in \
+            COROQ_INPUT (and the task's id in COROQ_INPUT_TASK), another job as "input" in its arguments. --then-on success (the default) cancels it \
+            unless the task succeeded; always runs it anyway. A command that needs a literal --then word \
+            goes in --args or --batch.
+              coroq submit exec -- ./build.sh --then exec -- sh -c 'echo "$COROQ_INPUT" | jq .exit_status'
+              coroq submit --then-on always sleep 5 --then noop
+
             --batch reads tasks from stdin, one JSON object per line:
               {"job": "sleep", "args": {"seconds": 1}, "on_done": "echo done", "no_repeat": true}
               {"job": "noop", "after": [12, 13], "after_policy": "finished"}
               {"job": "noop", "in": "5m", "priority": 5, "retries": 3, "backoff": "fixed", "backoff_base": "2s"}
               {"job": "noop", "at": "2026-12-24 18:00"}
+              {"job": "noop", "key": "k1", "timeout": 30, "on_success": "echo ok", "on_failure": "echo bad"}
+              {"job": "sleep", "args": {"seconds": 1}, "then": {"job": "noop", "on": "always"}}
             and submits them all in one request, all or none (up to the daemon's request size, 16 MiB by \
             default: about 500,000 short lines); the ids are printed in order. --on-done, \
-            --no-repeat, --after and --after-policy apply to lines that do not set them. A bad line is reported with its number and \
+            --no-repeat, --after, --after-policy, --timeout, --on-success and --on-failure apply to lines that do not set them (--key and --then do not: give "key" and "then" per line). A bad line is reported with its number and \
             nothing is submitted. The timing options below also apply to lines that do not set them.
 
             Timing. --in DURATION or --at TIME stores the task `scheduled` until then (durable: a restart \
@@ -122,6 +144,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Timing") var timing: TimingOptions
     @OptionGroup(title: "Queues and labels") var queueOptions: SubmitQueueOptions
+    @OptionGroup var guards: GuardOptions
 
     /// The command as plain values: what `validate` and `run` work on.
     var submission: Submission {
@@ -129,12 +152,14 @@ struct SubmitCommand: AsyncParsableCommand {
                    argumentsJSON: argumentsJSON, onDone: onDone, noRepeat: noRepeat, batch: batch,
                    environment: environment, inheritEnv: inheritEnv, keepChildren: keepChildren,
                    after: (try? afterIDs) ?? [], afterPolicy: afterPolicy?.rawValue,
-                   timing: (try? timing.timing()) ?? SubmitTimingValues()))
+                   timing: (try? timing.timing()) ?? SubmitTimingValues(),
+                   guards: (try? guards.values) ?? GuardValues()))
     }
 
     func validate() throws {
         _ = try afterIDs
         _ = try timing.timing()
+        _ = try guards.values
         try submission.validate()
     }
 
@@ -166,6 +191,8 @@ struct Submission {
     /// `--queue` and `--label` (`SubmitCommand+Queue.swift`).
     var queue: String?
     var label: String?
+    /// `--timeout`, `--key`, `--on-success`, `--on-failure`, `--then`, `--then-on`.
+    var guards = GuardValues()
 
     /// `coroq submit JOB [WORD…]` with no option, no `--` and no word that starts with `-`, read as
     /// ArgumentParser reads it, without it: ArgumentParser reads every command's properties by reflection
@@ -192,6 +219,7 @@ struct Submission {
         if afterPolicy != nil && after.isEmpty && !batch {
             throw ValidationError("--after-policy goes with --after ID…")
         }
+        try guards.validate(then: splitAtThen.then, batch: batch)
         if !environment.isEmpty || inheritEnv || keepChildren {
             guard !batch, job == "exec" else {
                 throw ValidationError(
@@ -234,10 +262,14 @@ struct Submission {
     /// The one task of a submit without `--batch` (also what a schedule's firings submit).
     func singleTask() throws -> TaskSpec {
         guard let job, !batch else { throw ValidationError("give the job to run, e.g. sleep 2 or exec -- CMD") }
+        let (ownWords, then) = splitAtThen
+        var own = self
+        own.jobArguments = ownWords
         var spec = TaskSpec(
-            job: job, args: try arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil,
+            job: job, args: try own.arguments(job), onDone: onDone, noRepeat: noRepeat ? true : nil,
             after: after.isEmpty ? nil : after, afterPolicy: afterPolicy, queue: queue, label: label)
         timing.apply(to: &spec)
+        guards.apply(to: &spec, followUp: try followUp(then))
         return spec
     }
 
@@ -245,7 +277,10 @@ struct Submission {
         let dependencies = BatchInput.Dependencies(after: after.isEmpty ? nil : after, policy: afterPolicy)
         var input = try batch ? BatchInput.read(defaultOnDone: onDone, noRepeat: noRepeat, dependencies: dependencies, timing: timing)
             : BatchInput(specs: [try singleTask()])
-        if batch { applyQueueDefaults(to: &input) }
+        if batch {
+            applyQueueDefaults(to: &input)
+            for index in input.specs.indices { guards.apply(to: &input.specs[index], followUp: nil) }
+        }
         let result = try await ClientOptions.withClient(socket: socket) { client in
             do {
                 return try await client.call(.submit, SubmitParams(tasks: input.specs), as: SubmitResult.self)
@@ -254,8 +289,12 @@ struct Submission {
             }
         }
         // One write for every id: a line per write cost 100k system calls for a batch of 100k.
-        let lines = result.ids.map { json ? Output.json(["id": $0], pretty: false) : "\($0)" }
-        Output.line(lines.joined(separator: "\n"))
+        guard result.existing != nil || result.then != nil else {
+            let lines = result.ids.map { json ? Output.json(["id": $0], pretty: false) : "\($0)" }
+            Output.line(lines.joined(separator: "\n"))
+            return
+        }
+        Output.line(guardedLines(result, specs: input.specs).joined(separator: "\n"))
     }
 
     /// `arguments` (an object) with what the exec options add, over its own values.

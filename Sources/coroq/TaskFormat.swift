@@ -37,6 +37,7 @@ enum TaskFormat {
         if let after = detail.after, !after.isEmpty {
             lines.append("after    \(after.map(String.init).joined(separator: " "))  (still waiting for them)")
         }
+        lines += guardLines(detail)
         if let progress = task.progress { lines.append("progress \(progress.summary)  (\(timestamp(progress.updatedAt)))") }
         lines += timingLines(task)
         lines.append("queue    \(task.queue ?? "default")")

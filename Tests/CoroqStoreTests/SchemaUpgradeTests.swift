@@ -11,7 +11,7 @@ import Testing
 
     @Test func theMigrationsAreTheShippedOnesInOrder() {
         // Append only: a shipped migration is never renamed, reordered or removed.
-        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts", "v4-steps", "v5-dependencies", "v6-schedules", "v7-children", "v8-task-messages", "v9-task-progress", "v10-delays-retries", "v11-queues"])
+        #expect(Schema.migrationNames == ["v1-tasks", "v2-attempts", "v3-task-counts", "v4-steps", "v5-dependencies", "v6-schedules", "v7-children", "v8-task-messages", "v9-task-progress", "v10-delays-retries", "v11-queues", "v12-timeouts-keys-chains"])
     }
 
     /// A database as coroq 0.1 (schema v1) left it, with a task succeeded, one running at a crash, one

@@ -12,7 +12,7 @@ import Testing
         let queue = try DatabaseQueue()
         try Schema.migrate(queue)
         let columns = try queue.read { db in try db.columns(in: "tasks").map(\.name) }
-        let unread = ["on_done_status"] + TreeColumn.allCases.map(\.rawValue)
+        let unread = ["on_done_status"] + TreeColumn.allCases.map(\.rawValue) + ChainColumn.allCases.map(\.rawValue)
         #expect(Set(columns).subtracting(unread) == Set(TaskColumn.allCases.map(\.name)))
         #expect(TaskColumn.allCases.count == Set(TaskColumn.allCases.map(\.name)).count, "no column read twice")
     }

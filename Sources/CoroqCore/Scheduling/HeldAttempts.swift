@@ -9,6 +9,9 @@ struct HeldAttempts: Sendable {
     private struct Entry: Comparable {
         let readyAt: Date
         let record: TaskRecord
+        /// True when `readyAt` is the attempt's deadline (`--timeout`), which comes before its job's ready
+        /// time: it is recorded as timed out.
+        let timesOut: Bool
 
         static func < (lhs: Entry, rhs: Entry) -> Bool {
             (lhs.readyAt, lhs.record.id) < (rhs.readyAt, rhs.record.id)
@@ -24,9 +27,10 @@ struct HeldAttempts: Sendable {
 
     var count: Int { held.count }
 
-    mutating func hold(_ record: TaskRecord, until readyAt: Date) {
+    /// Holds the attempt until `readyAt`; `timesOut`: that time is its deadline, it then times out.
+    mutating func hold(_ record: TaskRecord, until readyAt: Date, timesOut: Bool = false) {
         held.insert(record.id)
-        heap.insert(Entry(readyAt: readyAt, record: record))
+        heap.insert(Entry(readyAt: readyAt, record: record, timesOut: timesOut))
     }
 
     func contains(_ id: TaskID) -> Bool {
@@ -38,12 +42,13 @@ struct HeldAttempts: Sendable {
         held.remove(id) != nil
     }
 
-    /// Takes out up to `limit` attempts whose ready time is `now` or earlier, earliest first.
-    mutating func takeReady(at now: Date, limit: Int) -> [TaskRecord] {
-        var ready: [TaskRecord] = []
+    /// Takes out up to `limit` attempts whose ready time is `now` or earlier, earliest first, each with
+    /// whether it timed out (its deadline came first).
+    mutating func takeReady(at now: Date, limit: Int) -> [(record: TaskRecord, timedOut: Bool)] {
+        var ready: [(record: TaskRecord, timedOut: Bool)] = []
         while ready.count < limit, let first = heap.min, first.readyAt <= now {
             heap.removeMin()
-            if held.remove(first.record.id) != nil { ready.append(first.record) }
+            if held.remove(first.record.id) != nil { ready.append((first.record, first.timesOut)) }
         }
         return ready
     }

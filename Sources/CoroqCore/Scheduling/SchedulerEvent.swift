@@ -43,10 +43,13 @@ public struct ClaimedAttempt: Sendable, Equatable {
     public var record: TaskRecord
     /// Nil for a job that is not timed (or whose arguments do not decode: `run` reports those).
     public var readyAt: Date?
+    /// When the attempt times out (its start plus the task's `timeout`); nil: no timeout.
+    public var deadline: Date?
 
-    public init(_ record: TaskRecord, readyAt: Date? = nil) {
+    public init(_ record: TaskRecord, readyAt: Date? = nil, deadline: Date? = nil) {
         self.record = record
         self.readyAt = readyAt
+        self.deadline = deadline
     }
 }
 
@@ -91,4 +94,10 @@ public enum SchedulerAction: Sendable, Equatable {
     /// Claim from these queues, up to each one's limit (`TaskStore.claim(from:)`), then report `.claimed`
     /// (with the sum of the limits as `requested`) or `.claimFailed`. Used while some queue limits starts.
     case claimFromQueues([QueueRoom])
+    /// These held attempts reached their deadline before their ready time: record each as failed with
+    /// `timeout`; report `.attemptsEnded`.
+    case recordTimedOut([TaskRecord])
+    /// These running or parked attempts reached their deadline: cancel each, and record it as failed with
+    /// `timeout` (unless it succeeded meanwhile); report `.attemptsEnded` as usual.
+    case timeOut([TaskID])
 }

@@ -45,6 +45,8 @@ public struct SchedulerStateMachine: Sendable {
     public private(set) var limit: Int
     private var slots: [TaskID: Slot] = [:]
     private var held = HeldAttempts()
+    /// Deadlines of running and parked attempts with a timeout.
+    private var deadlines = AttemptDeadlines()
     /// Slots in `.releasing`; at most `configuration.releasedAtOnce`.
     private var releasing = 0
     /// Slots in `.parked` or `.resuming`: attempts that do not count against the limit.
@@ -98,6 +100,9 @@ public struct SchedulerStateMachine: Sendable {
     /// Attempts waiting in the timer heap.
     public var heldCount: Int { held.count }
 
+    /// Running or parked attempts with a deadline still to come (`--timeout`).
+    public var deadlineCount: Int { deadlines.count }
+
     /// The time the timer is armed for.
     public var timerArmedFor: Date? { timer }
 
@@ -140,6 +145,7 @@ public struct SchedulerStateMachine: Sendable {
         case .attemptsEnded(let ids):
             var releasedEnded = false
             for id in ids {
+                deadlines.remove(id)
                 switch slots.removeValue(forKey: id) {
                 case .releasing:
                     releasing -= 1
@@ -265,11 +271,17 @@ public struct SchedulerStateMachine: Sendable {
         var holding: [TaskRecord] = []
         for attempt in attempts {
             if let readyAt = attempt.readyAt, readyAt > now {
-                held.hold(attempt.record, until: readyAt)
+                // Held until its ready time, or its deadline when that comes first (then it times out).
+                if let deadline = attempt.deadline, deadline < readyAt {
+                    held.hold(attempt.record, until: deadline, timesOut: true)
+                } else {
+                    held.hold(attempt.record, until: readyAt)
+                }
                 slots[attempt.record.id] = .held
                 holding.append(attempt.record)
             } else {
                 slots[attempt.record.id] = .running
+                if let deadline = attempt.deadline { deadlines.add(attempt.record.id, deadline: deadline) }
                 started.append(attempt.record)
             }
             book.started(attempt.record, at: now)
@@ -353,9 +365,26 @@ public struct SchedulerStateMachine: Sendable {
     /// earlier ones are recorded.
     private mutating func releaseReady(at now: Date) -> [SchedulerAction] {
         let ready = held.takeReady(at: now, limit: configuration.releasedAtOnce - releasing)
-        for record in ready { slots[record.id] = .releasing }
+        for (record, _) in ready { slots[record.id] = .releasing }
         releasing += ready.count
-        return (ready.isEmpty ? [] : [.recordReady(ready)]) + armTimer(at: now)
+        let done = ready.filter { !$0.timedOut }.map(\.record)
+        let timedOut = ready.filter(\.timedOut).map(\.record)
+        var actions: [SchedulerAction] = []
+        if !done.isEmpty { actions.append(.recordReady(done)) }
+        if !timedOut.isEmpty { actions.append(.recordTimedOut(timedOut)) }
+        return actions + expireDeadlines(at: now) + armTimer(at: now)
+    }
+
+    /// Running and parked attempts whose deadline has come: cancelled by the executor, recorded as timed
+    /// out. One already being recorded (or gone) is left alone.
+    private mutating func expireDeadlines(at now: Date) -> [SchedulerAction] {
+        let due = deadlines.takeDue(at: now).filter { id in
+            switch slots[id] {
+            case .running, .parked, .resuming: true
+            case .held, .releasing, nil: false
+            }
+        }
+        return due.isEmpty ? [] : [.timeOut(due)]
     }
 
     /// A promotion of the scheduled tasks due, when one is due and none is in flight. Not once a shutdown
@@ -369,14 +398,14 @@ public struct SchedulerStateMachine: Sendable {
         return [.promote]
     }
 
-    /// Arms the timer for the earliest held attempt or scheduled task, unless it is armed for that time or
+    /// Arms the timer for the earliest held attempt, scheduled task or attempt deadline, unless it is armed for that time or
     /// earlier already, or a held attempt's time has come while the released attempts are at their limit
     /// (those ending release the next).
     private mutating func armTimer(at now: Date) -> [SchedulerAction] {
         let full = releasing >= configuration.releasedAtOnce
         let heldNext = held.nextReadyTime().flatMap { $0 > now || !full ? $0 : nil }
         let promotionNext = phase == .serving && !promoting ? nextPromotion : nil
-        guard let next = [heldNext, promotionNext].compactMap({ $0 }).min() else { return [] }
+        guard let next = [heldNext, promotionNext, deadlines.next()].compactMap({ $0 }).min() else { return [] }
         if let timer, timer <= next { return [] }
         timer = next
         return [.armTimer(at: next)]
