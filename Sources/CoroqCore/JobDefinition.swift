@@ -54,6 +54,13 @@ public protocol JobDefinition: Sendable {
     /// Seconds each attempt of a task of this job may run when its submit gives no `--timeout`; nil (the
     /// default): no limit.
     var defaultTimeout: Double? { get }
+
+    /// The queue a task of this job joins when its submit names none (`--queue`); nil (the default):
+    /// `default`. It must exist when the task is submitted.
+    var defaultQueue: String? { get }
+
+    /// The priority a task of this job gets when its submit gives none (`--priority`); nil (the default): 0.
+    var defaultPriority: Int? { get }
 }
 
 extension JobDefinition {
@@ -65,6 +72,8 @@ extension JobDefinition {
     public func orphanedProcessGroup(of task: TaskRecord, checkpoints: any CheckpointStore) async -> Int32? { nil }
     public var retryPolicy: RetryPolicy? { nil }
     public var defaultTimeout: Double? { nil }
+    public var defaultQueue: String? { nil }
+    public var defaultPriority: Int? { nil }
 }
 
 /// Arguments that a job cannot accept; the message says what is wrong.

@@ -58,6 +58,16 @@ public struct JobRegistry: Sendable {
         }
     }
 
+    /// The job's `defaultQueue`, for a submit that names none.
+    public func defaultQueue(job: String) -> String? {
+        entry(job)?.defaultQueue
+    }
+
+    /// The job's `defaultPriority`, for a submit that gives none.
+    public func defaultPriority(job: String) -> Int? {
+        entry(job)?.defaultPriority
+    }
+
     /// The job's `defaultTimeout` (seconds per attempt), for a submit that gives none.
     public func defaultTimeout(job: String) -> Double? {
         entry(job)?.defaultTimeout
@@ -176,6 +186,8 @@ private struct RegisteredJob: Sendable {
     let orphanedProcessGroup: @Sendable (TaskRecord, any CheckpointStore) async -> Int32?
     let retryPolicy: RetryPolicy?
     let defaultTimeout: Double?
+    let defaultQueue: String?
+    let defaultPriority: Int?
 
     /// A `TimedJob`'s two functions, with its argument type erased.
     struct TimedHooks: Sendable {
@@ -190,6 +202,8 @@ private struct RegisteredJob: Sendable {
         isRepeatSafe = job.isRepeatSafe
         retryPolicy = job.retryPolicy
         defaultTimeout = job.defaultTimeout
+        defaultQueue = job.defaultQueue
+        defaultPriority = job.defaultPriority
         timed = (job as? any TimedJob).map { Self.timedHooks(of: $0) }
         cleanUpAfterCrash = { await job.cleanUpAfterCrash(requeued: $0, checkpoints: $1, logger: $2) }
         orphanedProcessGroup = { await job.orphanedProcessGroup(of: $0, checkpoints: $1) }

@@ -40,12 +40,21 @@ public struct TemplateJob: JobDefinition {
     let exec: ExecJob
     /// Seconds an attempt may run when the submit gives no `--timeout` (the config's `timeout`).
     public let defaultTimeout: Double?
+    /// The config's `retries` and back-off, for a submit that gives no `--retries`.
+    public let retryPolicy: RetryPolicy?
+    /// The config's `queue` and `priority`, for a submit that gives no `--queue` / `--priority`.
+    public let defaultQueue: String?
+    public let defaultPriority: Int?
 
     public init(
         name: String, summary: String, template: CommandTemplate, directory: String?, isRepeatSafe: Bool, exec: ExecJob,
-        defaultTimeout: Double? = nil
+        defaultTimeout: Double? = nil, retryPolicy: RetryPolicy? = nil, defaultQueue: String? = nil,
+        defaultPriority: Int? = nil
     ) {
         self.defaultTimeout = defaultTimeout
+        self.retryPolicy = retryPolicy
+        self.defaultQueue = defaultQueue
+        self.defaultPriority = defaultPriority
         self.name = name
         self.summary = summary
         self.template = template

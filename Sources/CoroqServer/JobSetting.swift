@@ -12,6 +12,12 @@ import TOMLKit
 /// cwd = "/srv"            # optional: where the command runs
 /// no_repeat = true        # optional: after a crash, `interrupted` instead of run again
 /// timeout = "30s"         # optional: each attempt's limit when the submit gives no --timeout
+/// queue = "net"           # optional: the queue its tasks join when the submit names none
+/// priority = 5            # optional: their priority when the submit gives none
+/// retries = 3             # optional: their retries when the submit gives none, with
+/// backoff = "exponential" #   optional "fixed" or "exponential" (the default), from
+/// backoff_base = "2s"     #   optional first wait (default 1s) up to
+/// backoff_cap = "10m"     #   optional longest wait (default 1h)
 /// ```
 /// `coroq submit sync source=/srv/www target=backup:/www` runs `rsync -a /srv/www/ backup:/www`, each
 /// value one argument, never through a shell.
@@ -23,8 +29,15 @@ public struct JobSetting: Sendable, Equatable {
     public var noRepeat: Bool
     /// `timeout = "30s"`: seconds an attempt may run when the submit gives no `--timeout`.
     public var timeout: Double?
+    /// `queue`, `priority`, and `retries` with its back-off: defaults for a submit that gives none.
+    public var queue: String?
+    public var priority: Int?
+    public var retryPolicy: RetryPolicy?
 
-    static let keys = ["command", "description", "cwd", "no_repeat", "timeout"]
+    static let keys = [
+        "command", "description", "cwd", "no_repeat", "timeout", "queue", "priority", "retries", "backoff",
+        "backoff_base", "backoff_cap",
+    ]
 
     static func read(_ value: any TOMLValueConvertible) throws(ConfigError) -> [JobSetting] {
         guard let table = value.table else {
@@ -70,6 +83,7 @@ public struct JobSetting: Sendable, Equatable {
                 }
                 setting.timeout = seconds
             }
+            try readSubmitDefaults(of: entry, into: &setting, fail: fail)
             settings.append(setting)
         }
         return settings
@@ -91,7 +105,8 @@ extension JobOverlay {
             jobs.register(TemplateJob(
                 name: setting.name, summary: setting.description ?? "Runs \(setting.template.words.joined(separator: " "))",
                 template: setting.template, directory: setting.directory, isRepeatSafe: !setting.noRepeat, exec: exec,
-                defaultTimeout: setting.timeout))
+                defaultTimeout: setting.timeout, retryPolicy: setting.retryPolicy, defaultQueue: setting.queue,
+                defaultPriority: setting.priority))
         }
         replace(with: jobs)
     }

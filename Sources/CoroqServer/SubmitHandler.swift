@@ -61,7 +61,9 @@ struct SubmitHandler: Sendable {
 
     /// The task's queue: `default`, or a known one.
     private func queue(of spec: TaskSpec, index: Int) throws(RPCError) -> String {
-        guard let name = spec.queue, name != QueueName.defaultQueue else { return QueueName.defaultQueue }
+        guard let name = spec.queue ?? registry.defaultQueue(job: spec.job), name != QueueName.defaultQueue else {
+            return QueueName.defaultQueue
+        }
         guard QueueName.isValid(name) else {
             throw RPCError(.invalidQueue, "task \(index): queue '\(name)': \(QueueName.expected)",
                            data: ["index": .int(Int64(index)), "queue": .string(name)])

@@ -91,7 +91,7 @@ enum NewTaskSlot: Int, JSONRowSlot {
 
     /// The select list of the submit's insert: `extraction()`, but the columns that have a default take it
     /// when their slot is NULL (past the end of a plain task's shorter row).
-    static let insertExtraction = allCases.map { slot in
+    static let insertExtraction: String = allCases.map { (slot: NewTaskSlot) -> String in
         switch slot {
         case .priority: "COALESCE(value ->> \(slot.rawValue), 0) AS \(slot.alias)"
         case .queue: "COALESCE(value ->> \(slot.rawValue), '\(QueueName.defaultQueue)') AS \(slot.alias)"
