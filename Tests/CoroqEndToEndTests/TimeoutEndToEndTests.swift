@@ -88,3 +88,37 @@ struct ConfigJobTimeoutEndToEndTests {
         }
     }
 }
+
+/// A `[jobs.NAME]` job's queue, priority and retries apply when the submit gives none.
+@Suite(.timeLimit(.minutes(1)))
+struct ConfigJobSubmitDefaultsEndToEndTests {
+    let directory = TestDirectory()
+
+    @Test func aConfigJobsQueuePriorityAndRetriesAreItsDefaults() async throws {
+        let config = directory.file("coroqd.toml")
+        try """
+            [queues.net]
+            concurrency = 1
+            [jobs.flaky]
+            command = ["sh", "-c", "exit 1"]
+            queue = "net"
+            priority = 7
+            retries = 1
+            backoff = "fixed"
+            backoff_base = "100ms"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try await withDaemon(directory, arguments: ["--config", config]) { daemon in
+            #expect(try await daemon.coroq("submit", "flaky").stdout == "1\n")
+            #expect(try await daemon.coroq("submit", "--priority", "1", "--retries", "0", "flaky").stdout == "2\n")
+            _ = try await daemon.coroq("wait", "1", "2")
+            let first = try await daemon.coroq("show", "1").stdout
+            #expect(first.contains("queue    net"))
+            #expect(first.contains("priority 7"))
+            #expect(first.contains("#2"))  // retried once
+            let second = try await daemon.coroq("show", "2").stdout
+            #expect(second.contains("queue    net"))
+            #expect(second.contains("priority 1"))
+            #expect(!second.contains("#2"))  // its own --retries 0 won
+        }
+    }
+}

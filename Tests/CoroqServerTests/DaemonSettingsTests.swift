@@ -176,7 +176,7 @@ import Testing
     @Test(arguments: [
         ("[jobs.a]\ncommand = [\"sh\", \"-c\", \"echo {x}\"]\n", "jobs.a.command", "inside a shell script"),
         ("[jobs.a]\ndescription = \"x\"\n", "jobs.a.command", "expected an array of strings"),
-        ("[jobs.a]\ncommand = [\"true\"]\nretries = 3\n", "jobs.a.retries", "unknown key"),
+        ("[jobs.a]\ncommand = [\"true\"]\nretry = 3\n", "jobs.a.retry", "unknown key"),
         ("[jobs.a]\ncommand = [\"true\"]\ncwd = \"srv\"\n", "jobs.a.cwd", "absolute path"),
         ("[jobs.\"a b\"]\ncommand = [\"true\"]\n", "jobs.a b", "letters, digits"),
     ])
