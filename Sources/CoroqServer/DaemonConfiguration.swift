@@ -3,6 +3,7 @@ import CoroqRuntime
 import CoroqProtocol
 import CoroqStore
 import Foundation
+import ServiceLifecycle
 
 /// Everything the daemon needs to start, as one value. Only the `coroqd` executable reads flags and
 /// environment to build it.
@@ -53,6 +54,9 @@ public struct DaemonConfiguration: Sendable {
     public var schedules: [ScheduleSetting] = []
     /// coroqd.toml's `[jobs.*]`: command templates, applied at start and by each reload.
     public var jobs: [JobSetting] = []
+    /// More services run beside the daemon's own (the dashboard), made once its parts exist; they start
+    /// last and stop first.
+    public var extraServices: [@Sendable (DaemonView) async throws -> any Service] = []
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,
