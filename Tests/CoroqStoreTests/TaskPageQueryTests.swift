@@ -38,7 +38,8 @@ import Testing
             guard ids.count == query.limit, let last = ids.last else { break }
             query.before = last.rawValue
         }
-        #expect(seen == Array((1...120).reversed()))
+        let all: [Int64] = (Int64(1)...Int64(120)).reversed()
+        #expect(seen == all)
     }
 
     @Test func aFilteredPageStopsAtItsWindowAndSaysWhere() async throws {
@@ -46,7 +47,8 @@ import Testing
         _ = try await store.submit((0..<120).map { NewTask(job: $0 % 3 == 0 ? "exec" : "noop", arguments: ["n": .int(Int64($0))]) }, at: t0)
         let first = try await store.taskPage(TaskPageQuery(job: "exec", limit: 50, window: 30))
         // ids 91…120 looked at; exec tasks are ids 1, 4, 7, … (n = id - 1 divisible by 3).
-        #expect(first.ids.map(\.rawValue) == Array((91...120).filter { ($0 - 1) % 3 == 0 }.reversed()))
+        let expected: [Int64] = (Int64(91)...Int64(120)).filter { ($0 - 1) % 3 == 0 }.reversed()
+        #expect(first.ids.map(\.rawValue) == expected)
         #expect(first.floor == 91)
         let next = try await store.taskPage(TaskPageQuery(before: 91, job: "exec", limit: 50, window: 30))
         #expect(next.ids.first?.rawValue == 88 && next.floor == 61)
