@@ -13,7 +13,7 @@ enum Layout {
     }
 
     static func page(title: String, section: Section?, body: String) -> String {
-        let navigation = Section.allCases.map { item in
+        let navigation = Section.allCases.map { (item) -> String in
             "<a href=\"\(item.path)\"\(item == section ? " class=\"here\"" : "")>\(item.rawValue)</a>"
         }.joined()
         return """

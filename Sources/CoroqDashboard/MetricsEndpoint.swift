@@ -26,7 +26,34 @@ struct MetricsEndpoint: Sendable {
         registry.makeGauge(descriptor: Self.named("coroq_dashboard_live_pages", "Open live dashboard pages (server-sent event streams).")).set(Double(view.changes.count))
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            body: ResponseBody(byteBuffer: ByteBuffer(string: Self.withHelp(registry.emitToString()))))
+    }
+
+    /// What each metric recorded through swift-metrics means (swift-metrics carries no help text, and
+    /// Prometheus's linter, `promtool check metrics`, wants one per metric).
+    static let help: [String: String] = [
+        "coroq_tasks_submitted_total": "Tasks accepted, by job.",
+        "coroq_tasks_finished_total": "Tasks that reached a final state, by job and outcome (succeeded, failed, cancelled).",
+        "coroq_attempt_duration_seconds": "How long finished tasks' last attempts ran.",
+        "coroq_commit_batch_writes": "Writes per group-commit transaction.",
+        "coroq_commit_batch_duration_seconds": "How long each group-commit transaction took, commit included.",
+        "coroq_open_connections": "Open control-socket connections.",
+        "coroq_callback_failures_total": "On-done commands that failed or could not start.",
+    ]
+
+    /// `text` with a `# HELP` line before each `# TYPE` line of a metric that has none.
+    static func withHelp(_ text: String) -> String {
+        var lines: [Substring] = []
+        var previous: Substring = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE "), let name = line.dropFirst(7).split(separator: " ").first,
+               !previous.hasPrefix("# HELP \(name) "), let help = help[String(name)] {
+                lines.append("# HELP \(name) \(help)")
+            }
+            lines.append(line)
+            previous = line
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -29,16 +29,16 @@ enum OverviewPage {
 
     /// The part the live events replace.
     static func live(_ data: Data) -> String {
-        let cards = TaskInfo.State.known.map { state in
+        let cards = TaskInfo.State.known.map { (state) -> String in
             let count = data.counts[state.rawValue] ?? 0
             return "<a class=\"card\" href=\"/tasks?state=\(state.rawValue)\" style=\"text-decoration:none;color:inherit\" data-state=\"\(state.rawValue)\"><div class=\"k\">\(state.rawValue)</div><div class=\"n\">\(count)</div></a>"
         }.joined()
-        let queues = data.queues.map { queue in
+        let queues = data.queues.map { (queue) -> String in
             "<tr data-queue=\"\(HTML.escape(queue.name))\"><td>\(HTML.escape(queue.name))</td><td>\(queue.running)</td><td>\(queue.queued)</td><td>\(queue.limit.map(String.init) ?? "–")</td><td>\(queue.paused ? "paused" : "active")</td></tr>"
         }.joined()
         let running = data.running.isEmpty
             ? "<tr><td colspan=\"5\" class=\"muted\">nothing is running</td></tr>"
-            : data.running.map { task in
+            : data.running.map { (task) -> String in
                 "<tr data-task=\"\(task.id)\"><td>\(Format.taskLink(task.id))</td><td>\(HTML.escape(task.job))</td><td class=\"args\">\(Format.json(task.args, limit: 120))</td><td>\(Format.time(task.startedAt))</td><td class=\"progress\">\(Format.progress(task.progress))</td></tr>"
             }.joined()
         return """

@@ -41,7 +41,7 @@ enum TaskPage {
         }
         html += "<h2>Attempts</h2>" + timeline(detail.attempts, now: task.finishedAt)
         if let steps = detail.steps, !steps.isEmpty {
-            html += "<h2>Steps</h2><table><tr><th>step</th><th>kind</th><th>attempt</th><th>took</th><th>result</th></tr>" + steps.map { step in
+            html += "<h2>Steps</h2><table><tr><th>step</th><th>kind</th><th>attempt</th><th>took</th><th>result</th></tr>" + steps.map { (step) -> String in
                 "<tr><td>\(HTML.escape(step.name))</td><td>\(HTML.escape(step.kind))</td><td>\(step.attempt)</td><td>\(Format.duration(from: step.startedAt, to: step.finishedAt))</td><td class=\"args\">\(Format.json(step.result, limit: 120))</td></tr>"
             }.joined() + "</table>"
         }
@@ -49,7 +49,7 @@ enum TaskPage {
             html += "<h2>Children</h2>" + children(tree)
         }
         if !detail.callbacks.isEmpty {
-            html += "<h2>On-done callbacks</h2><table><tr><th>started</th><th>took</th><th>outcome</th></tr>" + detail.callbacks.map { run in
+            html += "<h2>On-done callbacks</h2><table><tr><th>started</th><th>took</th><th>outcome</th></tr>" + detail.callbacks.map { (run) -> String in
                 "<tr><td>\(Format.time(run.startedAt))</td><td>\(Format.duration(from: run.startedAt, to: run.finishedAt))</td><td>\(run.succeeded ? "ok" : HTML.escape(run.detail ?? "failed"))</td></tr>"
             }.joined() + "</table>"
         } else if let onDone = task.onDone {
@@ -63,7 +63,7 @@ enum TaskPage {
         guard let first = attempts.first?.startedAt else { return "<p class=\"muted\">not started yet</p>" }
         let last = attempts.compactMap { $0.finishedAt ?? now }.max() ?? first
         let span = max(last - first, 0.001)
-        return "<div class=\"timeline\">" + attempts.map { attempt in
+        return "<div class=\"timeline\">" + attempts.map { (attempt) -> String in
             let end = attempt.finishedAt ?? now ?? last
             let left = (attempt.startedAt - first) / span * 100
             let width = max((end - attempt.startedAt) / span * 100, 0.5)
@@ -74,7 +74,7 @@ enum TaskPage {
     }
 
     static func children(_ nodes: [TaskTreeNode]) -> String {
-        "<ul class=\"tree\">" + nodes.map { node in
+        "<ul class=\"tree\">" + nodes.map { (node) -> String in
             "<li>\(Format.taskLink(node.id)) \(HTML.escape(node.job)) \(Format.state(node.state))\(node.children.map(children) ?? "")</li>"
         }.joined() + "</ul>"
     }

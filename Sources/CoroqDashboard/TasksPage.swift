@@ -41,10 +41,10 @@ enum TasksPage {
 
     static func page(_ data: Data, queues: [String]) -> String {
         let query = data.query
-        let states = ([""] + TaskState.allCases.map(\.rawValue)).map { state in
+        let states = ([""] + TaskState.allCases.map(\.rawValue)).map { (state) -> String in
             "<option value=\"\(state)\"\(query.state?.rawValue == state || (query.state == nil && state.isEmpty) ? " selected" : "")>\(state.isEmpty ? "any state" : state)</option>"
         }.joined()
-        let queueOptions = ([""] + queues).map { queue in
+        let queueOptions = ([""] + queues).map { (queue) -> String in
             "<option value=\"\(HTML.escape(queue))\"\((query.queue ?? "") == queue ? " selected" : "")>\(queue.isEmpty ? "any queue" : HTML.escape(queue))</option>"
         }.joined()
         let filters = filterQuery(query)
@@ -63,7 +63,7 @@ enum TasksPage {
     static func list(_ data: Data) -> String {
         let rows = data.tasks.isEmpty
             ? "<tr><td colspan=\"7\" class=\"muted\">no tasks here</td></tr>"
-            : data.tasks.map { task in
+            : data.tasks.map { (task) -> String in
                 let result = task.error.map { "<span class=\"muted\">\(HTML.escape($0.code))</span>" } ?? Format.json(task.result, limit: 60)
                 return "<tr data-task=\"\(task.id)\" data-state=\"\(HTML.escape(task.state.rawValue))\"><td>\(Format.taskLink(task.id))</td><td>\(HTML.escape(task.job))</td><td class=\"args\">\(Format.json(task.args, limit: 140))</td><td>\(Format.state(task.state))</td><td>\(Format.time(task.createdAt))</td><td>\(task.state == .running ? Format.progress(task.progress) : result)</td><td>\(task.attempts)</td></tr>"
             }.joined()

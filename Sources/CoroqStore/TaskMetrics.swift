@@ -74,6 +74,12 @@ public final class MinuteCounts: Sendable {
         public var minute: Int64
         public var finished: Int
         public var failed: Int
+
+        public init(minute: Int64, finished: Int, failed: Int) {
+            self.minute = minute
+            self.finished = finished
+            self.failed = failed
+        }
     }
 
     private let ring = Mutex<[Minute]>(Array(repeating: Minute(minute: -1, finished: 0, failed: 0), count: 60))

@@ -37,6 +37,16 @@ import Testing
         }
     }
 
+    @Test func theOverviewShowsEachStatesCountAndTheRunningTasksProgress() {
+        let page = OverviewPage.live(OverviewPage.Data(
+            counts: ["running": 3, "failed": 2], queues: [QueueSummary(name: "default", limit: 8, running: 3, queued: 0, paused: false)],
+            minutes: [MinuteCounts.Minute(minute: 1, finished: 4, failed: 1)], running: [task()]))
+        #expect(page.contains(#"<div class="k">running</div><div class="n">3</div>"#))
+        #expect(page.contains(#"<div class="k">failed</div><div class="n">2</div>"#))
+        #expect(page.contains(#"aria-valuenow="50""#), "the running task's progress bar at 50 %")
+        #expect(page.contains("4 finished, 1 failed in the last hour"))
+    }
+
     @Test func formsAndQueriesRoundTrip() {
         #expect(HTML.form("value=%7B%22a%22%3A1%7D&x=a+b") == ["value": "{\"a\":1}", "x": "a b"])
         #expect(HTML.percentDecoded(HTML.query("a b&c=d/é")) == "a b&c=d/é")
