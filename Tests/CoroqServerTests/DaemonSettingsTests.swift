@@ -120,7 +120,9 @@ import Testing
         everything.allowedGroups = []
         everything.schedules = []
         everything.jobs = []
-        #expect(everything.keysSet.count == 19, "a settings property is missing from DaemonSettings.fields")
+        everything.http = HTTPSetting(host: "127.0.0.1", port: 8765)
+        everything.metrics = HTTPSetting(host: "127.0.0.1", port: 9100)
+        #expect(everything.keysSet.count == 21, "a settings property is missing from DaemonSettings.fields")
     }
 }
 
