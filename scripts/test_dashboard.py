@@ -115,6 +115,43 @@ def metrics_values(text, name):
     return values
 
 
+def metrics_alone(bin_dir):
+    """[metrics] without [http]: /metrics for a scraper with the bearer token, and no dashboard."""
+    workdir = tempfile.mkdtemp(prefix="coroq-metrics-")
+    port = free_port()
+    config = os.path.join(workdir, "coroqd.toml")
+    with open(config, "w") as f:
+        f.write(f'[metrics]\nlisten = "127.0.0.1:{port}"\n')
+    sock = os.path.join(workdir, "coroqd.sock")
+    env = dict(os.environ, COROQ_SOCKET=sock)
+    log = open(os.path.join(workdir, "coroqd.log"), "w")
+    process = subprocess.Popen([os.path.join(bin_dir, "coroqd"), "--socket", sock, "--db", os.path.join(workdir, "coroq.db"),
+                                "--config", config], stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_for(lambda: os.path.exists(sock + ".token") and os.path.exists(sock), 30, "the daemon with [metrics]")
+        token = open(sock + ".token").read().strip()
+        base = f"http://127.0.0.1:{port}"
+        status = wait_for(lambda: (lambda s: s if s != 0 else None)(probe(base + "/metrics")), 10, "the metrics listener")
+        check(status == 401, f"[metrics] alone: /metrics without the bearer token is refused (got {status})")
+        status, text, _ = http("GET", base + "/metrics", headers={"Authorization": f"Bearer {token}"})
+        check(status == 200 and "coroq_tasks{" in text, "[metrics] alone: /metrics with the bearer token")
+        status, _, _ = http("GET", base + "/?token=" + token)
+        check(status == 401, "[metrics] alone: no dashboard there, not even with the token in the URL")
+        done = subprocess.run([os.path.join(bin_dir, "coroq"), "dashboard"], env=env, capture_output=True, text=True)
+        check(done.returncode == 69 and "[http]" in done.stderr, "coroq dashboard says how to turn the dashboard on")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+
+
+def probe(url):
+    try:
+        return http("GET", url)[0]
+    except OSError:
+        return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default=".build/debug")
@@ -266,6 +303,7 @@ def main():
         if driver:
             driver.quit()
         daemon.stop()
+    metrics_alone(os.path.abspath(args.bin))
     if FAILURES:
         print(f"test-dashboard: {len(FAILURES)} failed", file=sys.stderr)
         sys.exit(1)
