@@ -299,6 +299,18 @@ def main():
         states = metrics_values(text, "coroq_tasks")
         check(states.get('{state="succeeded"}') == 2 and states.get('{state="failed"}') == 1, "coroq_tasks by state matches")
         check(metrics_values(text, "coroq_attempt_duration_seconds_count").get("") == 5, "5 attempt durations recorded")
+
+        # Resolving a future from its page (after the counts above: a future is a task too).
+        future = int(daemon.coroq("future", "create").split()[-1])
+        driver.get(f"{daemon.base}/tasks/{future}")
+        driver.find_element(By.CSS_SELECTOR, 'form[action$="/resolve"] input[name="value"]').send_keys('{"by": "<ana>"}')
+        driver.find_element(By.CSS_SELECTOR, 'form[action$="/resolve"] button').click()
+        WebDriverWait(driver, 10).until(lambda d: "succeeded" in d.find_element(By.CSS_SELECTOR, "#task h1").text)
+        check(json.loads(daemon.coroq("result", str(future))) == {"by": "<ana>"}, "a future resolved from its page has the value typed")
+        driver.find_element(By.CSS_SELECTOR, 'form[action$="/send"] input[name="value"]').send_keys("not json")
+        driver.find_element(By.CSS_SELECTOR, 'form[action$="/send"] button').click()
+        WebDriverWait(driver, 10).until(lambda d: "not done" in d.find_element(By.ID, "notice").text)
+        check("JSON" in driver.find_element(By.ID, "notice").text, "a value that is not JSON is refused with a message saying so")
     finally:
         if driver:
             driver.quit()

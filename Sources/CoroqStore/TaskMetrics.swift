@@ -10,7 +10,14 @@ public final class TaskMetrics: Sendable {
     public static let shared = TaskMetrics()
 
     private let enabled = Atomic<Bool>(false)
-    private let counters = Mutex<[String: Counter]>([:])
+    private struct FinishKey: Hashable {
+        let job: String
+        let outcome: TaskState
+    }
+
+    private let submittedByJob = Mutex<[String: Counter]>([:])
+    private let finishedBy = Mutex<[FinishKey: Counter]>([:])
+    private let callbackFailures = Mutex<Counter?>(nil)
     private let attemptDurations = Mutex<Metrics.Timer?>(nil)
     /// Finished and failed tasks per minute over the last hour: the overview's chart.
     public let recentMinutes = MinuteCounts()
@@ -30,14 +37,28 @@ public final class TaskMetrics: Sendable {
         var byJob: [String: Int] = [:]
         for task in tasks { byJob[task.job, default: 0] += 1 }
         for (job, count) in byJob {
-            counter("coroq_tasks_submitted_total", [("job", job)]).increment(by: Int64(count))
+            let counter = submittedByJob.withLock { counters in
+                if let counter = counters[job] { return counter }
+                let counter = Counter(label: "coroq_tasks_submitted_total", dimensions: [("job", job)])
+                counters[job] = counter
+                return counter
+            }
+            counter.increment(by: Int64(count))
         }
     }
 
     /// A task reached a final state: counted by job and outcome; its last attempt's duration recorded.
     public func finished(_ record: TaskRecord) {
         guard isEnabled else { return }
-        counter("coroq_tasks_finished_total", [("job", record.job), ("outcome", record.state.rawValue)]).increment()
+        // Looked up by job and state, with no string built: this runs once per finished task.
+        let key = FinishKey(job: record.job, outcome: record.state)
+        let counter = finishedBy.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: "coroq_tasks_finished_total", dimensions: [("job", key.job), ("outcome", key.outcome.rawValue)])
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
         recentMinutes.add(failed: record.state == .failed, at: record.finishedAt ?? Date())
         if let started = record.startedAt, let finished = record.finishedAt, finished >= started {
             let timer = attemptDurations.withLock { timer in
@@ -53,17 +74,10 @@ public final class TaskMetrics: Sendable {
     /// An on-done command failed (it exited non-zero, or could not start).
     public func callbackFailed() {
         guard isEnabled else { return }
-        counter("coroq_callback_failures_total", []).increment()
-    }
-
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = ([label] + dimensions.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{1}")
-        return counters.withLock { counters in
-            if let counter = counters[key] { return counter }
-            let counter = Counter(label: label, dimensions: dimensions)
-            counters[key] = counter
-            return counter
-        }
+        callbackFailures.withLock { counter in
+            if counter == nil { counter = Counter(label: "coroq_callback_failures_total") }
+            return counter!
+        }.increment()
     }
 }
 
