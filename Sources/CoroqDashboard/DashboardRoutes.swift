@@ -12,6 +12,13 @@ import NIOCore
 struct DashboardRoutes: Sendable {
     let view: DaemonView
     let metrics: MetricsEndpoint?
+    let renders: RenderCache
+
+    init(view: DaemonView, metrics: MetricsEndpoint?) {
+        self.view = view
+        self.metrics = metrics
+        renders = RenderCache(changes: view.changes)
+    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in await self.overview() }
@@ -19,25 +26,33 @@ struct DashboardRoutes: Sendable {
         router.get("/tasks/:id") { request, context in await self.task(context.parameters.get("id"), notice: request.uri.queryParameters["notice"].map { String($0) }) }
         router.get("/schedules") { _, _ in await self.schedules() }
         router.get("/live/overview") { _, _ in
-            LiveEvents.response(changes: self.view.changes) { await self.overviewData().map(OverviewPage.live) }
+            LiveEvents.response(changes: self.view.changes) {
+                await self.renders.render("overview") { await self.overviewData().map(OverviewPage.live) }
+            }
         }
         router.get("/live/tasks") { request, _ in
             let parameters = Self.parameters(request)
             guard let query = try? TasksPage.query(from: parameters) else { return Response(status: .badRequest) }
             return LiveEvents.response(changes: self.view.changes) {
-                guard let (tasks, floor) = try? await self.view.tasks(query) else { return nil }
-                return TasksPage.list(TasksPage.Data(query: query, tasks: tasks, floor: floor))
+                await self.renders.render("tasks?" + TasksPage.filterQuery(query)) {
+                    guard let (tasks, floor) = try? await self.view.tasks(query) else { return nil }
+                    return TasksPage.list(TasksPage.Data(query: query, tasks: tasks, floor: floor))
+                }
             }
         }
         router.get("/live/task/:id") { _, context in
             guard let id = context.parameters.get("id").flatMap(Int64.init) else { return Response(status: .notFound) }
             return LiveEvents.response(changes: self.view.changes) {
-                guard let detail = try? await self.view.show(id) else { return nil }
-                return TaskPage.live(detail)
+                await self.renders.render("task/\(id)") {
+                    guard let detail = try? await self.view.show(id) else { return nil }
+                    return TaskPage.live(detail)
+                }
             }
         }
         router.get("/live/schedules") { _, _ in
-            LiveEvents.response(changes: self.view.changes) { await self.schedulesData().map(SchedulesPage.live) }
+            LiveEvents.response(changes: self.view.changes) {
+                await self.renders.render("schedules") { await self.schedulesData().map(SchedulesPage.live) }
+            }
         }
         router.get("/live/log/:id") { _, context in
             guard let id = context.parameters.get("id").flatMap(Int64.init) else { return Response(status: .notFound) }

@@ -6,10 +6,13 @@ import ServiceLifecycle
 
 /// Server-sent events: a page's live part, rendered again after the database changed (`ChangeSignal`,
 /// raised by each committed write batch) and sent when it differs from the last one sent. At most one
-/// render per `interval` per open page, however many commits; a comment every 15 s finds closed pages.
+/// render per `interval` per open page, however many commits, and pages showing the same thing share a
+/// render made since the last commit (`RenderCache`); a comment every 15 s finds closed pages.
 /// Ends at the daemon's graceful shutdown.
 enum LiveEvents {
-    static let interval: Duration = .milliseconds(250)
+    /// The least time between two renders for one open page. The first change after a quiet spell is
+    /// rendered at once; under a steady stream of commits a page is brought up to date once a second.
+    static let interval: Duration = .seconds(1)
 
     private enum Wake: Sendable {
         case change

@@ -6,6 +6,7 @@ import Synchronization
 /// burst of commits wakes it once.
 public final class ChangeSignal: Sendable {
     private let watcherCount = Atomic<Int>(0)
+    private let signals = Atomic<UInt64>(0)
     private let watchers = Mutex<(next: UInt64, sinks: [UInt64: AsyncStream<Void>.Continuation])>((0, [:]))
 
     public init() {}
@@ -31,9 +32,14 @@ public final class ChangeSignal: Sendable {
     /// Something was committed.
     public func signal() {
         guard watcherCount.load(ordering: .acquiring) > 0 else { return }
+        signals.add(1, ordering: .releasing)
         let sinks = watchers.withLock { Array($0.sinks.values) }
         for sink in sinks { sink.yield() }
     }
+
+    /// How many signals were raised while someone watched: equal before and after a read means nothing
+    /// was committed meanwhile (what lets open pages share one render).
+    public var generation: UInt64 { signals.load(ordering: .acquiring) }
 
     /// How many watch now.
     public var count: Int { watcherCount.load(ordering: .acquiring) }
