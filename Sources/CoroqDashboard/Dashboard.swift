@@ -32,7 +32,9 @@ public enum Dashboard {
                 let router = Router(context: BasicRequestContext.self)
                 router.add(middleware: TokenMiddleware(access: AccessCheck(token: token)))
                 DashboardRoutes(view: view, metrics: MetricsEndpoint(view: view, registry: registry)).register(on: router)
-                return DashboardService(name: "dashboard", setting: http, router: router, urlFile: TokenFile.urlPath(socket: view.socketPath), logger: logger)
+                return DashboardService(
+                    name: "dashboard", setting: http, router: router, urlFile: TokenFile.urlPath(socket: view.socketPath),
+                    heartbeat: { view.changes.signal() }, logger: logger)
             }
         }
         if let metrics {
@@ -42,7 +44,7 @@ public enum Dashboard {
                 router.add(middleware: TokenMiddleware(access: AccessCheck(token: token), bearerOnly: true))
                 let endpoint = MetricsEndpoint(view: view, registry: registry)
                 router.get("/metrics") { _, _ in await endpoint.response() }
-                return DashboardService(name: "metrics", setting: metrics, router: router, urlFile: nil, logger: logger)
+                return DashboardService(name: "metrics", setting: metrics, router: router, urlFile: nil, heartbeat: nil, logger: logger)
             }
         }
         return made
@@ -54,9 +56,16 @@ public enum Dashboard {
 struct DashboardService: Service {
     let app: any Service
     let urlFile: String?
+    /// Raised every `LiveEvents.heartbeat`, so that open pages with nothing new find out whether they
+    /// are still open.
+    let heartbeat: (@Sendable () -> Void)?
 
-    init(name: String, setting: HTTPSetting, router: Router<BasicRequestContext>, urlFile: String?, logger: Logger) {
+    init(
+        name: String, setting: HTTPSetting, router: Router<BasicRequestContext>, urlFile: String?,
+        heartbeat: (@Sendable () -> Void)?, logger: Logger
+    ) {
         self.urlFile = urlFile
+        self.heartbeat = heartbeat
         app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(setting.host, port: setting.port), serverName: nil),
@@ -78,6 +87,14 @@ struct DashboardService: Service {
 
     func run() async throws {
         defer { if let urlFile { unlink(urlFile) } }
+        guard let heartbeat else { return try await app.run() }
+        let ticker = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: LiveEvents.heartbeat) } catch { return }
+                heartbeat()
+            }
+        }
+        defer { ticker.cancel() }
         try await app.run()
     }
 }

@@ -14,65 +14,49 @@ enum LiveEvents {
     /// rendered at once; under a steady stream of commits a page is brought up to date once a second.
     static let interval: Duration = .seconds(1)
 
-    private enum Wake: Sendable {
-        case change
-        case heartbeat
-    }
+    /// A page with nothing new to send for this long gets a comment, so that a closed one is found.
+    static let heartbeat: Duration = .seconds(15)
 
+    /// The page's stream consumes the change signals itself: while it waits out `interval` after a render,
+    /// further signals only replace the one buffered (no task is woken per commit), so a busy daemon pays
+    /// one wake per open page per `interval`. The dashboard raises the signal every `heartbeat` too
+    /// (`DashboardService`).
     static func response(changes: ChangeSignal, render: @escaping @Sendable () async -> String?) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody { writer in
                 let (token, signals) = changes.watch()
-                let (wakes, sink) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(2))
-                let forward = Task {
-                    await withTaskGroup(of: Void.self) { group in
-                        group.addTask { for await _ in signals { sink.yield(.change) } }
-                        group.addTask {
-                            while !Task.isCancelled {
-                                do { try await Task.sleep(for: .seconds(15)) } catch { return }
-                                sink.yield(.heartbeat)
-                            }
-                        }
-                        await group.next()
-                        group.cancelAll()
-                    }
-                    sink.finish()
-                }
-                defer {
-                    changes.unwatch(token)
-                    forward.cancel()
-                }
+                defer { changes.unwatch(token) }
                 try? await withGracefulShutdownHandler {
-                    try await stream(wakes: wakes, render: render, writer: &writer)
+                    try await stream(signals: signals, render: render, writer: &writer)
                 } onGracefulShutdown: {
-                    sink.finish()
+                    changes.unwatch(token)
                 }
                 try? await writer.finish(nil)
             })
     }
 
     private static func stream(
-        wakes: AsyncStream<Wake>, render: @Sendable () async -> String?, writer: inout any ResponseBodyWriter
+        signals: AsyncStream<Void>, render: @Sendable () async -> String?, writer: inout any ResponseBodyWriter
     ) async throws {
         try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
         // What changed between the page's own render and this connection is sent at once.
         var last = await render() ?? ""
         try await writer.write(ByteBuffer(string: event("page", last)))
-        for await wake in wakes {
+        var lastWrite = ContinuousClock.now
+        for await _ in signals {
             try Task.checkCancellation()
-            switch wake {
-            case .heartbeat:
+            guard let html = await render() else { return }
+            if html != last {
+                try await writer.write(ByteBuffer(string: event("page", html)))
+                last = html
+                lastWrite = .now
+            } else if lastWrite.duration(to: .now) >= heartbeat {
                 try await writer.write(ByteBuffer(string: ": still here\n\n"))
-            case .change:
-                guard let html = await render() else { return }
-                if html != last {
-                    try await writer.write(ByteBuffer(string: event("page", html)))
-                    last = html
-                }
-                try await Task.sleep(for: interval)
+                lastWrite = .now
             }
+            try await Task.sleep(for: interval)
         }
     }
 
