@@ -32,7 +32,7 @@ run: build
 
 # Every test: the Swift suites, every benchmark workload at a tiny size (a smoke run, no timing checks),
 # Examples/custom-daemon built, tested and run through the CLI, then `make install` of static binaries
-# checked on a toolchain-less PATH. A step that hangs is stopped by
+# checked on a toolchain-less PATH, then the dashboard in headless Chromium (scripts/test-dashboard). A step that hangs is stopped by
 # the watchdog, which first prints every thread's stack of the processes it stops. First the module
 # arrows: an import that Package.swift does not list for its target fails (scripts/check-imports: any
 # import not declared; SwiftPM's check: an import of a target outside the importer's dependencies).
@@ -42,6 +42,7 @@ test: deps
 	scripts/with-watchdog 900 scripts/bench --smoke --bin .build/debug
 	scripts/with-watchdog 1200 scripts/test-example
 	scripts/with-watchdog 1200 scripts/test-install
+	scripts/with-watchdog 600 scripts/test-dashboard --bin .build/debug
 
 # The benchmarks at full size (about 5 minutes here, after the build); figures and how to read them: BENCHMARKS.md.
 bench: deps

@@ -2,8 +2,10 @@
 import PackageDescription
 
 // Module arrows point down only (docs/ARCHITECTURE.md):
-//   coroqd → CoroqDaemon → CoroqServer → CoroqRuntime, CoroqStore, CoroqJobs → CoroqCore → CoroqJSON
+//   coroqd → CoroqDaemon → CoroqDashboard → CoroqServer → CoroqRuntime, CoroqStore, CoroqJobs → CoroqCore → CoroqJSON
 //                        → CoroqProtocol → CoroqJSON
+// (CoroqDaemon → CoroqServer too; CoroqDashboard is the HTTP dashboard and /metrics, an extra Service
+// the daemon runs only when enabled.)
 //   coroq  → CoroqClient → CoroqProtocol → CoroqJSON
 // CoroqProtocol never imports CoroqCore, so the wire format does not move when the model does. CoroqServer
 // reaches the jobs only through `JobRegistry` (built-ins from `JobRegistry.builtins`).
@@ -39,6 +41,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // config/coroqd.toml, read into a Sendable value with clear errors.
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // The dashboard's HTTP server (CoroqDashboard); traits off: no swift-configuration, no full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // HTTPField names for the headers hummingbird does not name (already a dependency of hummingbird).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
+        // Counters, gauges and histograms recorded where things happen (CoroqStore, CoroqServer) …
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // … and exposed in Prometheus's text format on /metrics (CoroqDashboard).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Tests only: the differential property tests of CoroqJSON against Foundation.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -69,7 +79,10 @@ let package = Package(
         // The only place that speaks SQL.
         .target(
             name: "CoroqStore",
-            dependencies: ["CoroqCore", "CoroqJSON", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CoroqCore", "CoroqJSON", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         // Built-in jobs: noop, sleep, exec.
         .target(
@@ -101,6 +114,22 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The HTTP dashboard (pages, server-sent events, token and cookie auth) and /metrics, run by the
+        // daemon as one more Service when `[http]` or `[metrics]` is configured.
+        .target(
+            name: "CoroqDashboard",
+            dependencies: [
+                "CoroqServer", "CoroqCore", "CoroqStore", "CoroqProtocol", "CoroqJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
@@ -115,7 +144,7 @@ let package = Package(
         .target(
             name: "CoroqDaemon",
             dependencies: [
-                "CoroqServer", "CoroqStore", "CoroqCore", "CoroqProtocol", "CoroqJSON",
+                "CoroqServer", "CoroqDashboard", "CoroqStore", "CoroqCore", "CoroqProtocol", "CoroqJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -183,6 +212,11 @@ let package = Package(
                 "CoroqServer", "CoroqClient", "CoroqProtocol", "CoroqJSON", "CoroqStore", "CoroqCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The dashboard's pure parts: token and origin checks, escaping, pages, query parsing.
+        .testTarget(
+            name: "CoroqDashboardTests",
+            dependencies: ["CoroqDashboard", "CoroqStore", "CoroqProtocol", "CoroqJSON", "CoroqCore"]
         ),
         // Starts the built coroqd and coroq binaries (the dependency makes `swift test` build them).
         .testTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoroqCore
+import CoroqDashboard
 import CoroqJSON
 import CoroqProtocol
 import CoroqServer
@@ -68,11 +69,23 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: Logger.Level?
 
+    @Option(help: ArgumentHelp(
+        "Serve the dashboard (and /metrics) on HOST:PORT, e.g. 127.0.0.1:8765; a loopback address unless coroqd.toml's [http] has allow_remote = true. `coroq dashboard` prints its URL.",
+        valueName: "host:port"))
+    var http: String?
+
     func validate() throws {
         if let maxFrameBytes, maxFrameBytes < 1024 { throw ValidationError("--max-frame-bytes must be at least 1024") }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be 1 or more") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be 1 or more") }
         if let maxTaskBytes, maxTaskBytes < 1024 { throw ValidationError("--max-task-bytes must be at least 1024") }
+        if let http {
+            do {
+                _ = try HTTPSetting(listen: http, allowRemote: true)
+            } catch {
+                throw ValidationError("--http: \(error)")
+            }
+        }
     }
 
     func run() async throws {
@@ -108,6 +121,10 @@ struct DaemonCommand: AsyncParsableCommand {
         }
         let flags = flagSettings()
         let settings = flags.over(file)
+        if let http = flags.http, !http.isLoopback, file.http?.allowRemote != true {
+            FileHandle.standardError.write(Data("coroqd: --http \(http.authority): not a loopback address; set allow_remote = true under [http] in \(configPath) to listen there (and put TLS in front)\n".utf8))
+            throw ExitCode(1)
+        }
         let systemd = SystemdEnvironment.take()
         // Without TZ, glibc stats /etc/localtime on every local time it formats: once per log line (a
         // stat per finished task). Naming the file makes it read once; tasks' processes inherit the same
@@ -149,6 +166,10 @@ struct DaemonCommand: AsyncParsableCommand {
             }
         }
         configuration.reload = ({ try ConfigFile.read(configPath) }, settings, flags.keysSet)
+        if settings.http != nil || settings.metrics != nil {
+            Dashboard.bootstrapMetrics()
+            configuration.extraServices += Dashboard.services(http: settings.http, metrics: settings.metrics, logger: logger)
+        }
         var daemon = Daemon(configuration: configuration, logger: logger)
         register(&daemon.registry)
         do {
@@ -181,6 +202,8 @@ struct DaemonCommand: AsyncParsableCommand {
         flags.idleTimeout = idleTimeout
         flags.maxTaskBytes = maxTaskBytes
         flags.logLevel = logLevel?.rawValue
+        // Checked in `validate`; remote only when the file allows it (else `run` refuses to start).
+        flags.http = http.flatMap { try? HTTPSetting(listen: $0, allowRemote: true) }
         return flags
     }
 }

@@ -1,6 +1,7 @@
 import CoroqCore
 import CoroqJSON
 import CoroqJobs
+import CoroqStore
 import Foundation
 import Logging
 import NIOPosix
@@ -90,10 +91,12 @@ final class CallbackRunner: Service {
         do {
             detail = try await runShell(command, for: record)
             if let detail {
+                TaskMetrics.shared.callbackFailed()
                 logger.warning("on-done command failed", metadata: ["detail": "\(detail)", "log": "\(logPath(record.id))"])
             }
         } catch {
             detail = "could not run: \(error)"
+            TaskMetrics.shared.callbackFailed()
             logger.warning("on-done command could not run", metadata: ["error": "\(error)"])
         }
         do {

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOCore
 import Synchronization
 
@@ -20,6 +21,9 @@ final class ConnectionTable: Sendable {
     private let limit: Int
     private let logger: Logger
 
+    /// Open control connections, for `/metrics` (a no-op unless metrics are on).
+    private let openGauge = Gauge(label: "coroq_open_connections")
+
     init(limit: Int, logger: Logger) {
         self.limit = limit
         self.logger = logger
@@ -40,6 +44,7 @@ final class ConnectionTable: Sendable {
             state.open[state.next] = channel
             let refused = state.refused
             state.refused = 0
+            openGauge.record(state.open.count)
             return (state.next, refused, false)
         }
         if firstRefusal {
@@ -53,6 +58,9 @@ final class ConnectionTable: Sendable {
     }
 
     func remove(_ key: Key) {
-        _ = state.withLock { $0.open.removeValue(forKey: key.value) }
+        state.withLock { state in
+            state.open.removeValue(forKey: key.value)
+            openGauge.record(state.open.count)
+        }
     }
 }

@@ -167,6 +167,7 @@ public struct Daemon: Sendable {
             progressBoard.finished(record.id)
             messages.finished(record.id)
             waiters.finished(record)
+            TaskMetrics.shared.finished(record)
             callbacks.enqueue(record)
             idle.nudge()
         }
@@ -211,6 +212,14 @@ public struct Daemon: Sendable {
         // Progress reports are written after the scheduler has drained (services stop in reverse order).
         let progressWriter = ProgressService(board: progressBoard, store: store, logger: logger)
         var services: [any Service] = [idle, callbacks, progressWriter, retention, scheduler, scheduleService, server]
+        if !configuration.extraServices.isEmpty {
+            let view = DaemonView(
+                store: store, status: dispatcher.status, control: dispatcher.control, messages: dispatcher.messages,
+                futures: dispatcher.futures, schedules: schedules, progress: progress, waiters: waiters, hub: outputHub,
+                connections: connections, queues: queues, socketPath: configuration.socketPath, logDirectory: configuration.logDirectory,
+                concurrencyLimit: configuration.scheduler.concurrencyLimit, startedAt: Date())
+            for make in configuration.extraServices { services.append(try await make(view)) }
+        }
         if let reload = configuration.reload {
             services.append(ConfigReloadService(
                 hangups: await UnixSignalsSequence(trapping: .sighup), reload: reload.read, running: reload.running, fromFlags: reload.fromFlags, scheduler: scheduler,

@@ -3,6 +3,7 @@ import CoroqRuntime
 import CoroqProtocol
 import CoroqStore
 import Foundation
+import ServiceLifecycle
 
 /// Everything the daemon needs to start, as one value. Only the `coroqd` executable reads flags and
 /// environment to build it.
@@ -55,6 +56,9 @@ public struct DaemonConfiguration: Sendable {
     public var jobs: [JobSetting] = []
     /// coroqd.toml's `[queues.*]`: applied at start (before anything is claimed) and by each reload.
     public var queues: [QueueSetting] = []
+    /// More services run beside the daemon's own (the dashboard), made once its parts exist; they start
+    /// last and stop first.
+    public var extraServices: [@Sendable (DaemonView) async throws -> any Service] = []
 
     public init(
         socketPath: String, databasePath: String, logDirectory: String? = nil,

@@ -32,6 +32,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var jobs: [JobSetting]?
     /// `[queues.NAME]` tables: queues and their limits.
     public var queues: [QueueSetting]?
+    /// `[http]`: the dashboard (and `/metrics`) on this address.
+    public var http: HTTPSetting?
+    /// `[metrics]`: `/metrics` alone on this address.
+    public var metrics: HTTPSetting?
 
     public init() {}
 
@@ -132,6 +136,8 @@ public struct DaemonSettings: Sendable, Equatable {
         "schedules": { $0.schedules = try ScheduleSetting.read($1) },
         "jobs": { $0.jobs = try JobSetting.read($1) },
         "queues": { $0.queues = try QueueSetting.read($1) },
+        "http": { $0.http = try HTTPSetting.read($1, table: "http") },
+        "metrics": { $0.metrics = try HTTPSetting.read($1, table: "metrics") },
         "max_frame_bytes": { settings, value in
             let number = try integer(value)
             guard number >= 1024 else { throw Problem(message: "expected 1024 or more, got \(number)") }
@@ -249,6 +255,7 @@ extension DaemonSettings {
         field("idle_timeout", \.idleTimeout), field("max_task_bytes", \.maxTaskBytes),
         field("exec_pass_env", \.execPassEnv), field("schedules", \.schedules), field("jobs", \.jobs),
         field("queues", \.queues),
+        field("http", \.http), field("metrics", \.metrics),
     ]
 
     private static func field<Value: Equatable & Sendable>(

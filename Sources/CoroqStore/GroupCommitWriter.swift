@@ -1,6 +1,7 @@
 import CoroqCore
 import Foundation
 import GRDB
+import Metrics
 import Synchronization
 
 /// Group commit: concurrent writes share transactions, so throughput does not depend on one fsync each.
@@ -22,6 +23,11 @@ final class GroupCommitWriter: Sendable {
     /// For the messages of storage failures.
     private let databasePath: String
     private let state = Mutex<(queue: [PendingWrite], flushing: Bool)>(([], false))
+    /// Raised after each committed batch (`ChangeSignal`).
+    let changes = ChangeSignal()
+    /// Writes per committed batch, and how long each batch took (`/metrics`; no-ops unless metrics are on).
+    private let batchSizes = Recorder(label: "coroq_commit_batch_writes", aggregate: true)
+    private let batchDurations = Metrics.Timer(label: "coroq_commit_batch_duration_seconds", preferredDisplayUnit: .seconds)
 
     init(writer: any DatabaseWriter) {
         self.writer = writer
@@ -69,6 +75,7 @@ final class GroupCommitWriter: Sendable {
             var resumes: [@Sendable () -> Void] = []
             resumes.reserveCapacity(batch.count)
             var rootCause: DatabaseError?
+            let started = ContinuousClock.now
             do {
                 try db.inTransaction {
                     for pending in batch {
@@ -78,7 +85,10 @@ final class GroupCommitWriter: Sendable {
                     }
                     return .commit
                 }
+                batchSizes.record(batch.count)
+                batchDurations.recordNanoseconds(started.duration(to: .now).nanoseconds)
                 for resume in resumes { resume() }
+                changes.signal()
             } catch {
                 // SQLite rolls a whole transaction back on some errors (SQLITE_FULL): the COMMIT then fails
                 // with "transaction aborted". Every caller hears the cause instead.

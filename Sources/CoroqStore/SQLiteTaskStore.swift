@@ -66,6 +66,7 @@ public struct SQLiteTaskStore: TaskStore {
             return (ids, try Self.addDependencies(of: tasks, ids: ids, at: now, in: db))
         }
         self.settled.add(settled)
+        TaskMetrics.shared.submitted(tasks)
         return Self.records(of: tasks, ids: ids, settled: settled, at: now)
     }
 
@@ -377,4 +378,9 @@ public struct SQLiteTaskStore: TaskStore {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id = ?"), arguments: [id.rawValue])
             .map(TaskRecord.init(row:))
     }
+}
+
+extension SQLiteTaskStore {
+    /// Raised after every committed write batch: what the dashboard's live pages listen to.
+    public var changes: ChangeSignal { batch.changes }
 }

@@ -28,7 +28,7 @@ struct Coroq: AsyncParsableCommand {
             SubmitCommand.self, WaitCommand.self, StatusCommand.self, ResultCommand.self, ShowCommand.self,
             CancelCommand.self, RetryCommand.self, CleanCommand.self, BackupCommand.self, LogsCommand.self, JobsCommand.self,
             StepCommand.self, SpawnCommand.self, SendCommand.self, ReceiveCommand.self, ProgressCommand.self,
-            FutureCommand.self, ScheduleCommand.self, QueueCommand.self, VersionCommand.self,
+            FutureCommand.self, ScheduleCommand.self, QueueCommand.self, VersionCommand.self, DashboardCommand.self,
         ])
 }
 

@@ -121,7 +121,10 @@ import Testing
         everything.allowedGroups = []
         everything.schedules = []
         everything.jobs = []
-        #expect(everything.keysSet.count == 19, "a settings property is missing from DaemonSettings.fields")
+        everything.http = HTTPSetting(host: "127.0.0.1", port: 8765)
+        everything.metrics = HTTPSetting(host: "127.0.0.1", port: 9100)
+        everything.queues = []
+        #expect(everything.keysSet.count == 22, "a settings property is missing from DaemonSettings.fields")
     }
 }
 
