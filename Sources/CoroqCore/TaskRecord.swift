@@ -22,25 +22,64 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
     public var finishedAt: Date?
     /// The task that spawned this one (`JobContext.spawn`, `coroq spawn`); nil for a submitted task.
     public var parentID: TaskID?
+    /// The options it was submitted with beyond the basics, nil while all are defaults (`TaskOptions`).
+    private var optionsBox: TaskOptionsBox?
+
     /// When a `scheduled` task joins the queue (a delay, or a retry's back-off); kept after it ran.
-    public var runAt: Date?
+    public var runAt: Date? {
+        get { optionsBox?.value.runAt }
+        set { options.runAt = newValue }
+    }
     /// Higher runs first among queued tasks; ties oldest first. Default 0.
-    public var priority: Int
+    public var priority: Int {
+        get { optionsBox?.value.priority ?? 0 }
+        set { options.priority = newValue }
+    }
     /// How a failed attempt is retried; nil: a failed attempt fails the task.
-    public var retryPolicy: RetryPolicy?
+    public var retryPolicy: RetryPolicy? {
+        get { optionsBox?.value.retryPolicy }
+        set { options.retryPolicy = newValue }
+    }
     /// The queue it waits in and whose limits its starts count against (`QueueName.defaultQueue`).
-    public var queue: String
+    public var queue: String {
+        get { optionsBox?.value.queue ?? QueueName.defaultQueue }
+        set { options.queue = newValue }
+    }
     /// A free-form label for finding it (`coroq status --label`).
-    public var label: String?
+    public var label: String? {
+        get { optionsBox?.value.label }
+        set { options.label = newValue }
+    }
     /// Seconds an attempt may run before it is cancelled and fails with `timeout` (`--timeout`); nil: no limit.
-    public var timeout: Double?
+    public var timeout: Double? {
+        get { optionsBox?.value.timeout }
+        set { options.timeout = newValue }
+    }
     /// The idempotency key it was submitted with (`--key`), nil for none.
-    public var key: String?
+    public var key: String? {
+        get { optionsBox?.value.key }
+        set { options.key = newValue }
+    }
     /// Shell commands run when it succeeds (`--on-success`), and when it fails or is cancelled (`--on-failure`).
-    public var onSuccess: String?
-    public var onFailure: String?
+    public var onSuccess: String? {
+        get { optionsBox?.value.onSuccess }
+        set { options.onSuccess = newValue }
+    }
+    public var onFailure: String? {
+        get { optionsBox?.value.onFailure }
+        set { options.onFailure = newValue }
+    }
     /// For a `--then` follow-up: the task whose result is its input.
-    public var inputFrom: TaskID?
+    public var inputFrom: TaskID? {
+        get { optionsBox?.value.inputFrom }
+        set { options.inputFrom = newValue }
+    }
+
+    /// All the options at once; setting them to the defaults drops the box.
+    private var options: TaskOptions {
+        get { optionsBox?.value ?? TaskOptions() }
+        set { optionsBox = newValue == TaskOptions() ? nil : TaskOptionsBox(newValue) }
+    }
 
     public init(
         id: TaskID, job: String, arguments: JSONValue, state: TaskState, attempts: Int = 0,
@@ -51,17 +90,11 @@ public struct TaskRecord: Sendable, Equatable, Identifiable {
         timeout: Double? = nil, key: String? = nil, onSuccess: String? = nil, onFailure: String? = nil,
         inputFrom: TaskID? = nil
     ) {
-        self.timeout = timeout
-        self.key = key
-        self.onSuccess = onSuccess
-        self.onFailure = onFailure
-        self.inputFrom = inputFrom
+        let options = TaskOptions(
+            runAt: runAt, priority: priority, retryPolicy: retryPolicy, queue: queue, label: label, timeout: timeout,
+            key: key, onSuccess: onSuccess, onFailure: onFailure, inputFrom: inputFrom)
+        self.optionsBox = options == TaskOptions() ? nil : TaskOptionsBox(options)
         self.parentID = parentID
-        self.runAt = runAt
-        self.priority = priority
-        self.retryPolicy = retryPolicy
-        self.queue = queue
-        self.label = label
         self.repeatable = repeatable
         self.id = id
         self.job = job

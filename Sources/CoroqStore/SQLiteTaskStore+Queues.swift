@@ -10,9 +10,11 @@ extension SQLiteTaskStore: QueueStore {
         guard !rooms.isEmpty else { return [] }
         let rows = try await batch.write { db in
             var rows: [StoredTaskRow] = []
-            // One statement per queue with room, each served by `tasks_queued_by_queue` (queue, priority DESC, id).
+            // One statement per queue with room, each served by `tasks_queued_by_queue` (queue, priority DESC,
+            // id), `default` by `tasks_queued`.
             for room in rooms {
-                let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.claimFromQueue),
+                let sql = room.queue == QueueName.defaultQueue ? Self.claimFromDefaultQueue : Self.claimFromQueue
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql),
                                                  arguments: [now.timeIntervalSince1970, room.queue, room.limit])
                 while let row = try cursor.next() { rows.append(StoredTaskRow(row: row)) }
             }
@@ -31,7 +33,17 @@ extension SQLiteTaskStore: QueueStore {
     /// Claims up to `?3` queued tasks of queue `?2`, highest priority first, then oldest, started at `?1`.
     private static let claimFromQueue = """
         UPDATE tasks SET state = \(StoredTransition.claim.to), attempts = attempts + 1, started_at = ?1
-        WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) AND queue = ?2 ORDER BY priority DESC, id LIMIT ?3)
+        WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) AND queue = ?2
+            AND queue <> '\(QueueName.defaultQueue)' ORDER BY priority DESC, id LIMIT ?3)
+        RETURNING \(TaskColumn.selection)
+        """
+
+    /// `claimFromQueue` for `default` (`?2`), whose tasks only `tasks_queued` (priority, id) holds: it is
+    /// read in order, skipping other queues' tasks.
+    private static let claimFromDefaultQueue = """
+        UPDATE tasks SET state = \(StoredTransition.claim.to), attempts = attempts + 1, started_at = ?1
+        WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) AND queue = ?2
+            ORDER BY priority DESC, id LIMIT ?3)
         RETURNING \(TaskColumn.selection)
         """
 
