@@ -87,6 +87,7 @@ enum NewTaskSlot: Int, JSONRowSlot {
     case timeout, key, onSuccess, onFailure
 
     /// The slots of a task with none of the options past them (`NewTask.isPlain`): the leading ones.
+    /// (A plain task's row holds these only; a batch of plain tasks is inserted naming only their columns.)
     static let plain: [NewTaskSlot] = [.job, .arguments, .onDone, .repeatable, .state]
 
     /// The select list of the submit's insert: `extraction()`, but the columns that have a default take it
@@ -137,4 +138,11 @@ enum OutcomeSlot: Int, JSONRowSlot {
         case .attemptOutcome: "outcome"
         }
     }
+}
+
+/// A submit's tasks as one JSON array of `NewTaskSlot` rows (`SQLiteTaskStore.submittedRows`), and whether
+/// every one of them is plain (`NewTask.isPlain`: its row holds `NewTaskSlot.plain` only).
+struct SubmittedRows: Sendable {
+    let json: String
+    let plain: Bool
 }
