@@ -43,40 +43,40 @@ public struct SchedulerStateMachine: Sendable {
     public let configuration: SchedulerConfiguration
     /// The concurrency limit in force.
     public private(set) var limit: Int
-    private var slots: [TaskID: Slot] = [:]
-    private var held = HeldAttempts()
+    var slots: [TaskID: Slot] = [:]
+    var held = HeldAttempts()
     /// Deadlines of running and parked attempts with a timeout.
-    private var deadlines = AttemptDeadlines()
+    var deadlines = AttemptDeadlines()
     /// Slots in `.releasing`; at most `configuration.releasedAtOnce`.
-    private var releasing = 0
+    var releasing = 0
     /// Slots in `.parked` or `.resuming`: attempts that do not count against the limit.
-    private var parked = 0
+    var parked = 0
     /// Parked attempts asking to go on, first asked first served. An id whose slot is no longer
     /// `.resuming` (it ended meanwhile) is skipped when it comes up.
-    private var resumeQueue = Deque<TaskID>()
+    var resumeQueue = Deque<TaskID>()
     /// False once a claim came back short: the queue is empty until the next wake (a submit).
-    private var queueMayHaveMore = false
+    var queueMayHaveMore = false
     /// True between the claims of one round: only its first claim waits for enough free slots.
-    private var filling = false
+    var filling = false
     /// True from `.claim` until its `.claimed` or `.claimFailed`.
-    private var claiming = false
+    var claiming = false
     /// The slots the claim in flight asked for: kept for it, no resume takes them meanwhile.
-    private var reserved = 0
+    var reserved = 0
     /// The time the timer is armed for, if it is.
-    private var timer: Date?
+    var timer: Date?
     /// The earliest run time of a `scheduled` task (a delay or a back-off), as far as this machine was
     /// told; the one timer fires for it too. Nil while a promotion is in flight or nothing is scheduled.
-    private var nextPromotion: Date?
+    var nextPromotion: Date?
     /// True from `.promote` until its `.promoted`.
-    private var promoting = false
+    var promoting = false
     /// Run times reported while a promotion was in flight (its `next` may have been read before them).
-    private var pendingDue: Date?
+    var pendingDue: Date?
     /// Each queue's settings and counted attempts (`QueueBook`).
-    private var book = QueueBook()
+    var book = QueueBook()
     /// The rooms of the queue claim in flight (nil for a claim from all queues, or none).
-    private var pendingRooms: [QueueRoom]?
+    var pendingRooms: [QueueRoom]?
     /// The time a `.wake` was asked for because a rate-limited queue gets room again then.
-    private var rateWake: Date?
+    var rateWake: Date?
 
     public init(configuration: SchedulerConfiguration) {
         self.configuration = configuration
@@ -215,51 +215,6 @@ public struct SchedulerStateMachine: Sendable {
         return actions
     }
 
-    /// A running attempt waits: its slot is free. Once a shutdown began, a waiting attempt is cut off at
-    /// once (it runs again after the restart) rather than holding the shutdown for the grace period.
-    private mutating func park(_ id: TaskID) -> [SchedulerAction] {
-        guard slots[id] == .running else { return [] }  // parked already (nested waits), or not ours
-        slots[id] = .parked
-        parked += 1
-        book.parked(id)
-        return phase == .draining ? [.interruptParked([id])] : []
-    }
-
-    /// A parked attempt asks to go on: it queues for a slot. One that holds a slot already (a nested wait,
-    /// or one never parked) or is not an attempt of this scheduler goes on at once.
-    private mutating func requestResume(_ id: TaskID) -> [SchedulerAction] {
-        switch slots[id] {
-        case .parked:
-            slots[id] = .resuming
-            resumeQueue.append(id)
-            return []
-        case .resuming:
-            return []
-        case .running, .held, .releasing, nil:
-            return [.resume([id])]
-        }
-    }
-
-    /// Gives free slots to parked attempts asking to go on, before any claim, up to the limit.
-    /// One whose queue is at its concurrency limit waits (in order) until an attempt of that queue ends.
-    private mutating func grantResumes() -> [SchedulerAction] {
-        var granted: [TaskID] = []
-        var waiting: [TaskID] = []
-        while slotsInUse + reserved < limit, let id = resumeQueue.popFirst() {
-            guard slots[id] == .resuming else { continue }  // ended meanwhile (cancelled, cut off)
-            if book.restricted, !book.mayResume(book.queue(of: id), total: slotsInUse) {
-                waiting.append(id)
-                continue
-            }
-            slots[id] = .running
-            parked -= 1
-            book.resumed(id)
-            granted.append(id)
-        }
-        if !waiting.isEmpty { resumeQueue.insert(contentsOf: waiting, at: 0) }
-        return granted.isEmpty ? [] : [.resume(granted)]
-    }
-
     /// Claimed tasks: held until their time (timed jobs with time to wait), else started. Claimed while
     /// draining, they go back to the queue: no new attempt starts once a shutdown began.
     private mutating func admit(_ attempts: [ClaimedAttempt], at now: Date) -> [SchedulerAction] {
@@ -358,56 +313,5 @@ public struct SchedulerStateMachine: Sendable {
         case nil:
             return .cancelWaiting(id)
         }
-    }
-
-    /// Releases the held attempts whose time has come, as many as `releasedAtOnce` allows beside those
-    /// being recorded, then arms the timer for the next one. Ready attempts left over are released as the
-    /// earlier ones are recorded.
-    private mutating func releaseReady(at now: Date) -> [SchedulerAction] {
-        let ready = held.takeReady(at: now, limit: configuration.releasedAtOnce - releasing)
-        for (record, _) in ready { slots[record.id] = .releasing }
-        releasing += ready.count
-        let done = ready.filter { !$0.timedOut }.map(\.record)
-        let timedOut = ready.filter(\.timedOut).map(\.record)
-        var actions: [SchedulerAction] = []
-        if !done.isEmpty { actions.append(.recordReady(done)) }
-        if !timedOut.isEmpty { actions.append(.recordTimedOut(timedOut)) }
-        return actions + expireDeadlines(at: now) + armTimer(at: now)
-    }
-
-    /// Running and parked attempts whose deadline has come: cancelled by the executor, recorded as timed
-    /// out. One already being recorded (or gone) is left alone.
-    private mutating func expireDeadlines(at now: Date) -> [SchedulerAction] {
-        let due = deadlines.takeDue(at: now).filter { id in
-            switch slots[id] {
-            case .running, .parked, .resuming: true
-            case .held, .releasing, nil: false
-            }
-        }
-        return due.isEmpty ? [] : [.timeOut(due)]
-    }
-
-    /// A promotion of the scheduled tasks due, when one is due and none is in flight. Not once a shutdown
-    /// began. (At start-up the executor promotes once before `.started`, and reports `.promoted` with the
-    /// earliest run time left by an earlier daemon.)
-    private mutating func promoteIfDue(at now: Date) -> [SchedulerAction] {
-        guard phase == .serving, !promoting else { return [] }
-        guard nextPromotion.map({ $0 <= now }) == true else { return [] }
-        promoting = true
-        nextPromotion = nil
-        return [.promote]
-    }
-
-    /// Arms the timer for the earliest held attempt, scheduled task or attempt deadline, unless it is armed for that time or
-    /// earlier already, or a held attempt's time has come while the released attempts are at their limit
-    /// (those ending release the next).
-    private mutating func armTimer(at now: Date) -> [SchedulerAction] {
-        let full = releasing >= configuration.releasedAtOnce
-        let heldNext = held.nextReadyTime().flatMap { $0 > now || !full ? $0 : nil }
-        let promotionNext = phase == .serving && !promoting ? nextPromotion : nil
-        guard let next = [heldNext, promotionNext, deadlines.next()].compactMap({ $0 }).min() else { return [] }
-        if let timer, timer <= next { return [] }
-        timer = next
-        return [.armTimer(at: next)]
     }
 }
