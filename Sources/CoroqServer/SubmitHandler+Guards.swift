@@ -83,9 +83,9 @@ extension SubmitHandler {
         return task
     }
 
-    /// The task's `timeout`, checked: a positive number of seconds.
-    func timeout(of spec: TaskSpec, index: Int) throws(RPCError) -> Double? {
-        guard let timeout = spec.timeout else { return registry.defaultTimeout(job: spec.job) }
+    /// The task's `timeout`, checked: a positive number of seconds; the job's default when it gives none.
+    func timeout(of spec: TaskSpec, defaults: JobDefaults, index: Int) throws(RPCError) -> Double? {
+        guard let timeout = spec.timeout else { return defaults.timeout }
         guard timeout > 0, Seconds.isValid(timeout) else {
             throw RPCError(.invalidParams,
                 "task \(index): \"timeout\" is \(timeout); expected a number of seconds above 0 and at most \(Int(Seconds.maximum))",

@@ -11,15 +11,15 @@ struct SubmitTiming: Equatable {
 }
 
 extension SubmitHandler {
-    /// The timing `spec` asks for, checked; the job's default retry policy when the spec gives none. A run
-    /// time at or before `now` runs at once (nil).
-    func timing(of spec: TaskSpec, index: Int, at now: Date) throws(RPCError) -> SubmitTiming {
-        var timing = SubmitTiming(priority: spec.priority ?? registry.defaultPriority(job: spec.job) ?? 0)
+    /// The timing `spec` asks for, checked; the job's default priority and retry policy when the spec gives
+    /// none. A run time at or before `now` runs at once (nil).
+    func timing(of spec: TaskSpec, defaults: JobDefaults, index: Int, at now: Date) throws(RPCError) -> SubmitTiming {
+        var timing = SubmitTiming(priority: spec.priority ?? defaults.priority ?? 0)
         timing.runAt = try runAt(of: spec, index: index, at: now).flatMap { $0 > now ? $0 : nil }
         if timing.runAt != nil, spec.after != nil {
             throw refusal(.invalidRunTime, index, "\"in\"/\"run_at\" and \"after\" cannot be combined; a task either waits for its dependencies or for a time")
         }
-        timing.retryPolicy = try retryPolicy(of: spec, index: index) ?? registry.defaultRetryPolicy(job: spec.job)
+        timing.retryPolicy = try retryPolicy(of: spec, index: index) ?? defaults.retryPolicy
         return timing
     }
 

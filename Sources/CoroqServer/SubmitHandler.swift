@@ -44,24 +44,25 @@ struct SubmitHandler: Sendable {
     func newTask(_ spec: TaskSpec, index: Int = 0, at now: Date = Date()) throws(RPCError) -> NewTask {
         let arguments = spec.args ?? .emptyObject
         try checkSize(of: arguments, index: index)
+        let defaults: JobDefaults
         do {
-            try registry.validate(job: spec.job, arguments: arguments)
+            defaults = try registry.validated(job: spec.job, arguments: arguments)
         } catch {
             throw RPCError(error, index: index)
         }
-        let repeatable = registry.isRepeatSafe(job: spec.job) && spec.noRepeat != true
-        let timing = try timing(of: spec, index: index, at: now)
+        let repeatable = defaults.isRepeatSafe && spec.noRepeat != true
+        let timing = try timing(of: spec, defaults: defaults, index: index, at: now)
         return NewTask(
             job: spec.job, arguments: arguments, onDone: spec.onDone, repeatable: repeatable,
             after: try dependencies(of: spec, index: index), runAt: timing.runAt, priority: timing.priority,
-            retryPolicy: timing.retryPolicy, queue: try queue(of: spec, index: index),
-            label: try label(of: spec, index: index), timeout: try timeout(of: spec, index: index),
+            retryPolicy: timing.retryPolicy, queue: try queue(of: spec, defaults: defaults, index: index),
+            label: try label(of: spec, index: index), timeout: try timeout(of: spec, defaults: defaults, index: index),
             key: try key(of: spec, index: index), onSuccess: spec.onSuccess, onFailure: spec.onFailure)
     }
 
     /// The task's queue: `default`, or a known one.
-    private func queue(of spec: TaskSpec, index: Int) throws(RPCError) -> String {
-        guard let name = spec.queue ?? registry.defaultQueue(job: spec.job), name != QueueName.defaultQueue else {
+    private func queue(of spec: TaskSpec, defaults: JobDefaults, index: Int) throws(RPCError) -> String {
+        guard let name = spec.queue ?? defaults.queue, name != QueueName.defaultQueue else {
             return QueueName.defaultQueue
         }
         guard QueueName.isValid(name) else {

@@ -100,22 +100,22 @@ extension SQLiteTaskStore {
 
     public func children(of id: TaskID) async throws -> [TaskRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+            try TaskRecord.fetchAll(db.cachedStatement(sql: """
                 SELECT \(TaskColumn.selection) FROM tasks WHERE \(TaskColumn.parentID.name) = ? ORDER BY id
-                """), arguments: [id.rawValue]).map(TaskRecord.init(row:))
+                """), arguments: [id.rawValue])
         }
     }
 
     public func descendants(of id: TaskID, limit: Int) async throws -> [TaskRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
+            try TaskRecord.fetchAll(db.cachedStatement(sql: """
                 WITH RECURSIVE tree(id) AS (
                     SELECT id FROM tasks WHERE \(TaskColumn.parentID.name) = ?1
                     UNION ALL
                     SELECT tasks.id FROM tasks JOIN tree ON tasks.\(TaskColumn.parentID.name) = tree.id
                 )
                 SELECT \(TaskColumn.selection) FROM tasks WHERE id IN (SELECT id FROM tree) ORDER BY id LIMIT ?2
-                """), arguments: [id.rawValue, limit]).map(TaskRecord.init(row:))
+                """), arguments: [id.rawValue, limit])
         }
     }
 

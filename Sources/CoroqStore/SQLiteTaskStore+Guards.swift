@@ -130,8 +130,8 @@ extension SQLiteTaskStore {
 
     /// The `--then` follow-ups of a task, oldest first.
     static func followUps(of id: TaskID, in db: Database) throws -> [TaskRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE input_from = ? ORDER BY id"),
-                         arguments: [id.rawValue]).map(TaskRecord.init(row:))
+        try TaskRecord.fetchAll(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE input_from = ? ORDER BY id"),
+                                arguments: [id.rawValue])
     }
 
     /// A task's `--then` follow-ups' ids, and, for a follow-up, the task it follows and its policy

@@ -13,17 +13,16 @@ extension SQLiteTaskStore {
     public func tasks(_ ids: [TaskID]) async throws -> [TaskRecord] {
         let rawIDs = ids.map(\.rawValue)
         return try await writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                arguments: [JSONValue.array(rawIDs.map(JSONValue.int)).jsonText]
-            ).map(TaskRecord.init(row:))
+            try TaskRecord.fetchAll(
+                db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"),
+                arguments: [JSONValue.array(rawIDs.map(JSONValue.int)).jsonText])
         }
     }
 
     public func recentTasks(limit: Int) async throws -> [TaskRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(TaskColumn.selection) FROM tasks ORDER BY id DESC LIMIT ?", arguments: [limit])
-                .map(TaskRecord.init(row:))
+            try TaskRecord.fetchAll(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks ORDER BY id DESC LIMIT ?"),
+                                    arguments: [limit])
         }
     }
 
@@ -109,8 +108,7 @@ extension SQLiteTaskStore {
 
     public func pendingCallbacks() async throws -> [TaskRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE on_done_status = 'pending' ORDER BY id")
-                .map(TaskRecord.init(row:))
+            try TaskRecord.fetchAll(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE on_done_status = 'pending' ORDER BY id"))
         }
     }
 }

@@ -386,8 +386,7 @@ public struct SQLiteTaskStore: TaskStore {
 
     /// A task by id, read in a write.
     static func fetch(_ id: TaskID, in db: Database) throws -> TaskRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id = ?"), arguments: [id.rawValue])
-            .map(TaskRecord.init(row:))
+        try TaskRecord.fetchOne(db.cachedStatement(sql: "SELECT \(TaskColumn.selection) FROM tasks WHERE id = ?"), arguments: [id.rawValue])
     }
 }
 

@@ -10,6 +10,24 @@ extension TaskRecord {
         try self.init(stored: StoredTaskRow(row: row))
     }
 
+    /// The tasks `statement` selects (as `TaskColumn.selection`), read off the statement row by row.
+    /// (Not `Row.fetchAll`: it copies each row first, and every value is then read back through a
+    /// `DatabaseValue`, GRDB's slow path: at 23 columns that was most of a `wait --all`'s read.)
+    static func fetchAll(_ statement: Statement, arguments: StatementArguments = StatementArguments()) throws -> [TaskRecord] {
+        var records: [TaskRecord] = []
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try cursor.next() { records.append(try TaskRecord(row: row)) }
+        return records
+    }
+
+    /// The first task `statement` selects, read as `fetchAll` reads them.
+    static func fetchOne(_ statement: Statement, arguments: StatementArguments = StatementArguments()) throws -> TaskRecord? {
+        // The cursor must outlive the read of its row (the row reads the statement, which the cursor resets).
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        guard let row = try cursor.next() else { return nil }
+        return try withExtendedLifetime(cursor) { try TaskRecord(row: row) }
+    }
+
     /// Decodes a row read earlier (its JSON is parsed here, so a writer can hand rows out undecoded).
     init(stored row: StoredTaskRow) throws {
         guard let state = TaskState(rawValue: row.state) else {

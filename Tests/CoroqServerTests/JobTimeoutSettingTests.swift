@@ -34,7 +34,7 @@ private struct SlowJob: JobDefinition {
     @Test func theRegistryTellsAJobsDefaultTimeout() {
         var registry = JobRegistry()
         registry.register(SlowJob())
-        #expect(registry.defaultTimeout(job: "slow") == 45)
-        #expect(registry.defaultTimeout(job: "unknown") == nil)
+        #expect(registry.defaults(job: "slow").timeout == 45)
+        #expect(registry.defaults(job: "unknown").timeout == nil)
     }
 }
