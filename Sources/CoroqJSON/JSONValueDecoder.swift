@@ -1,8 +1,15 @@
+/// A decoder that reads a `JSONValue`: a type with many optional members can ask it which are present
+/// (`allKeys` builds an array of keys through the container's type-erasing box, each time).
+public protocol JSONValueSource {
+    /// The value being decoded.
+    var value: JSONValue { get }
+}
+
 /// Decodes a `Decodable` type straight from a `JSONValue`, without going through JSON text.
 ///
 /// Errors are the standard `DecodingError`s with their coding paths, as `JSONDecoder` gives, so
 /// `DecodingError.explanation` reads the same.
-struct JSONValueDecoder: Decoder {
+struct JSONValueDecoder: Decoder, JSONValueSource {
     let value: JSONValue
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }

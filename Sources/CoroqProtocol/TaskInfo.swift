@@ -177,34 +177,43 @@ public struct TaskSpec: Codable, Sendable, Equatable {
 
     /// Reads only the members present (as the synthesized decoder would, absent and null both nil, unknown
     /// members ignored): a plain task names two of the twenty-one keys, and a lookup per absent key was a
-    /// measurable part of a 100k-task submit.
+    /// measurable part of a 100k-task submit. The names present come from the JSON itself when the decoder
+    /// reads a `JSONValue` (`allKeys` cost as much again).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         job = try container.decode(String.self, forKey: .job)
-        for key in container.allKeys {
-            switch key {
-            case .job: continue
-            case .args: args = try container.decodeIfPresent(JSONValue.self, forKey: key)
-            case .onDone: onDone = try container.decodeIfPresent(String.self, forKey: key)
-            case .noRepeat: noRepeat = try container.decodeIfPresent(Bool.self, forKey: key)
-            case .after: after = try container.decodeIfPresent([Int64].self, forKey: key)
-            case .afterPolicy: afterPolicy = try container.decodeIfPresent(String.self, forKey: key)
-            case .delay: delay = try container.decodeIfPresent(Double.self, forKey: key)
-            case .runAt: runAt = try container.decodeIfPresent(Double.self, forKey: key)
-            case .priority: priority = try container.decodeIfPresent(Int.self, forKey: key)
-            case .retries: retries = try container.decodeIfPresent(Int.self, forKey: key)
-            case .backoff: backoff = try container.decodeIfPresent(String.self, forKey: key)
-            case .backoffBase: backoffBase = try container.decodeIfPresent(Double.self, forKey: key)
-            case .backoffCap: backoffCap = try container.decodeIfPresent(Double.self, forKey: key)
-            case .jitter: jitter = try container.decodeIfPresent(Double.self, forKey: key)
-            case .queue: queue = try container.decodeIfPresent(String.self, forKey: key)
-            case .label: label = try container.decodeIfPresent(String.self, forKey: key)
-            case .timeout: timeout = try container.decodeIfPresent(Double.self, forKey: key)
-            case .key: self.key = try container.decodeIfPresent(String.self, forKey: key)
-            case .onSuccess: onSuccess = try container.decodeIfPresent(String.self, forKey: key)
-            case .onFailure: onFailure = try container.decodeIfPresent(String.self, forKey: key)
-            case .then: then = try container.decodeIfPresent(FollowUpSpec.self, forKey: key)
+        if let source = decoder as? any JSONValueSource, case .object(let members) = source.value {
+            for name in members.keys {
+                if let key = CodingKeys(stringValue: name) { try decodeMember(key, from: container) }
             }
+        } else {
+            for key in container.allKeys { try decodeMember(key, from: container) }
+        }
+    }
+
+    private mutating func decodeMember(_ key: CodingKeys, from container: KeyedDecodingContainer<CodingKeys>) throws {
+        switch key {
+        case .job: return
+        case .args: args = try container.decodeIfPresent(JSONValue.self, forKey: key)
+        case .onDone: onDone = try container.decodeIfPresent(String.self, forKey: key)
+        case .noRepeat: noRepeat = try container.decodeIfPresent(Bool.self, forKey: key)
+        case .after: after = try container.decodeIfPresent([Int64].self, forKey: key)
+        case .afterPolicy: afterPolicy = try container.decodeIfPresent(String.self, forKey: key)
+        case .delay: delay = try container.decodeIfPresent(Double.self, forKey: key)
+        case .runAt: runAt = try container.decodeIfPresent(Double.self, forKey: key)
+        case .priority: priority = try container.decodeIfPresent(Int.self, forKey: key)
+        case .retries: retries = try container.decodeIfPresent(Int.self, forKey: key)
+        case .backoff: backoff = try container.decodeIfPresent(String.self, forKey: key)
+        case .backoffBase: backoffBase = try container.decodeIfPresent(Double.self, forKey: key)
+        case .backoffCap: backoffCap = try container.decodeIfPresent(Double.self, forKey: key)
+        case .jitter: jitter = try container.decodeIfPresent(Double.self, forKey: key)
+        case .queue: queue = try container.decodeIfPresent(String.self, forKey: key)
+        case .label: label = try container.decodeIfPresent(String.self, forKey: key)
+        case .timeout: timeout = try container.decodeIfPresent(Double.self, forKey: key)
+        case .key: self.key = try container.decodeIfPresent(String.self, forKey: key)
+        case .onSuccess: onSuccess = try container.decodeIfPresent(String.self, forKey: key)
+        case .onFailure: onFailure = try container.decodeIfPresent(String.self, forKey: key)
+        case .then: then = try container.decodeIfPresent(FollowUpSpec.self, forKey: key)
         }
     }
 }

@@ -1,5 +1,6 @@
 import CoroqJSON
 import CoroqProtocol
+import Foundation
 import Testing
 
 /// `TaskSpec`'s hand-written decoder (it reads only the members present) reads what the encoder writes,
@@ -28,6 +29,12 @@ import Testing
     func whatIsEncodedDecodesTheSame(spec: TaskSpec) throws {
         let decoded = try JSONValue(encoding: spec).decode(as: TaskSpec.self)
         #expect(decoded == spec)
+    }
+
+    /// Another decoder (Foundation's) takes the `allKeys` path.
+    @Test(arguments: [everyMember, TaskSpec(job: "noop")])
+    func foundationsDecoderReadsTheSame(spec: TaskSpec) throws {
+        #expect(try JSONDecoder().decode(TaskSpec.self, from: JSONEncoder().encode(spec)) == spec)
     }
 
     @Test func nullAndUnknownMembersReadAsAbsent() throws {
