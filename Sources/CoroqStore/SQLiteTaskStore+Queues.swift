@@ -3,50 +3,8 @@ import CoroqJSON
 import Foundation
 import GRDB
 
-/// Queues: the claim from queues with room, the `queues` table, counts per queue, filtered listings.
+/// Queues: the `queues` table, counts per queue, filtered listings (their claims: `SQLiteTaskStore+Claims`).
 extension SQLiteTaskStore: QueueStore {
-    public func claim(from rooms: [QueueRoom], at now: Date) async throws -> [TaskRecord] {
-        let rooms = rooms.filter { $0.limit > 0 }
-        guard !rooms.isEmpty else { return [] }
-        let rows = try await batch.write { db in
-            var rows: [StoredTaskRow] = []
-            // One statement per queue with room, each served by `tasks_queued_by_queue` (queue, priority DESC,
-            // id), `default` by `tasks_queued`.
-            for room in rooms {
-                let sql = room.queue == QueueName.defaultQueue ? Self.claimFromDefaultQueue : Self.claimFromQueue
-                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql),
-                                                 arguments: [now.timeIntervalSince1970, room.queue, room.limit])
-                while let row = try cursor.next() { rows.append(StoredTaskRow(row: row)) }
-            }
-            guard !rows.isEmpty else { return rows }
-            let boot = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM boots")) ?? 0
-            let ids = "[" + rows.map { String($0.id) }.joined(separator: ",") + "]"
-            try db.cachedStatement(sql: """
-                INSERT INTO attempts (task_id, number, boot_id, started_at)
-                SELECT id, attempts, ?, ? FROM tasks WHERE id IN (SELECT value FROM json_each(?))
-                """).execute(arguments: [boot, now.timeIntervalSince1970, ids])
-            return rows
-        }
-        return try rows.map(TaskRecord.init(stored:)).sorted { $0.id < $1.id }
-    }
-
-    /// Claims up to `?3` queued tasks of queue `?2`, highest priority first, then oldest, started at `?1`.
-    private static let claimFromQueue = """
-        UPDATE tasks SET state = \(StoredTransition.claim.to), attempts = attempts + 1, started_at = ?1
-        WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) AND queue = ?2
-            AND queue <> '\(QueueName.defaultQueue)' ORDER BY priority DESC, id LIMIT ?3)
-        RETURNING \(TaskColumn.selection)
-        """
-
-    /// `claimFromQueue` for `default` (`?2`), whose tasks only `tasks_queued` (priority, id) holds: it is
-    /// read in order, skipping other queues' tasks.
-    private static let claimFromDefaultQueue = """
-        UPDATE tasks SET state = \(StoredTransition.claim.to), attempts = attempts + 1, started_at = ?1
-        WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) AND queue = ?2
-            ORDER BY priority DESC, id LIMIT ?3)
-        RETURNING \(TaskColumn.selection)
-        """
-
     public func recentTaskIDs(limit: Int, filter: TaskFilter) async throws -> [TaskID] {
         var conditions: [String] = []
         var values: [String] = []

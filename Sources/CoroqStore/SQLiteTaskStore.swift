@@ -136,27 +136,6 @@ public struct SQLiteTaskStore: TaskStore {
         RETURNING id
         """
 
-    public func claim(limit: Int, at now: Date) async throws -> [TaskRecord] {
-        let rows = try await batch.write { db in
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                UPDATE tasks SET state = \(StoredTransition.claim.to), attempts = attempts + 1, started_at = ?
-                WHERE id IN (SELECT id FROM tasks WHERE state = \(StoredTransition.claim.from) ORDER BY priority DESC, id LIMIT ?)
-                RETURNING \(TaskColumn.selection)
-                """), arguments: [now.timeIntervalSince1970, limit]).map(StoredTaskRow.init(row:)).reduce(into: []) { $0.append($1) }
-            guard !rows.isEmpty else { return rows }
-            let boot = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM boots")) ?? 0
-            // One statement opens every claimed task's attempt (a statement each was measurable at 100k).
-            let ids = "[" + rows.map { String($0.id) }.joined(separator: ",") + "]"
-            try db.cachedStatement(sql: """
-                INSERT INTO attempts (task_id, number, boot_id, started_at)
-                SELECT id, attempts, ?, ? FROM tasks WHERE id IN (SELECT value FROM json_each(?))
-                """).execute(arguments: [boot, now.timeIntervalSince1970, ids])
-            return rows
-        }
-        // Decoded here, off the writer's queue (arguments are JSON text).
-        return try rows.map(TaskRecord.init(stored:)).sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
-    }
-
     public func finish(_ id: TaskID, outcome: TaskOutcome, at now: Date) async throws -> TaskRecord {
         let (record, settled) = try await batch.write { db in
             let record = try Self.finish(id, outcome: outcome, at: now, in: db)
@@ -193,7 +172,9 @@ public struct SQLiteTaskStore: TaskStore {
         _ outcomes: [ClaimedOutcome], at now: Date, in db: Database
     ) throws -> [Result<TaskRecord, TaskTransitionError>] {
         let rows = JSONValue.array(outcomes.map(\.batchRow)).jsonText
-        let recorded = Set(try Int64.fetchAll(db.cachedStatement(sql: recordBatchOutcomes),
+        // Most batches have no attempt backing off for a retry: their statement does not write `run_at`.
+        let backingOff = outcomes.contains { $0.finished.state == .scheduled }
+        let recorded = Set(try Int64.fetchAll(db.cachedStatement(sql: backingOff ? recordBatchOutcomes : recordBatchFinishes),
                                               arguments: [now.timeIntervalSince1970, rows]))
         let closed = JSONValue.array(outcomes.filter { recorded.contains($0.claimed.id.rawValue) }.map(\.batchRow))
         try db.cachedStatement(sql: closeBatchAttempts).execute(arguments: [now.timeIntervalSince1970, closed.jsonText])
@@ -216,6 +197,17 @@ public struct SQLiteTaskStore: TaskStore {
                 OR (on_success IS NOT NULL AND batch.state = 'succeeded')
                 OR (on_failure IS NOT NULL AND batch.state IN ('failed', 'cancelled'))) THEN 'pending' END
         FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .state, .result, .error, .runAt])) FROM json_each(?2)) AS batch
+        WHERE tasks.id = batch.id AND tasks.state = \(StoredTransition.outcome.from) AND tasks.attempts = batch.attempt
+        RETURNING tasks.id
+        """
+
+    /// `recordBatchOutcomes` for a batch where no attempt backs off for a retry: every task finishes.
+    private static let recordBatchFinishes = """
+        UPDATE tasks SET state = batch.state, result = batch.result, error = batch.error, finished_at = ?1,
+            on_done_status = CASE WHEN on_done IS NOT NULL
+                OR (on_success IS NOT NULL AND batch.state = 'succeeded')
+                OR (on_failure IS NOT NULL AND batch.state IN ('failed', 'cancelled')) THEN 'pending' END
+        FROM (SELECT \(OutcomeSlot.extraction([.taskID, .attempt, .state, .result, .error])) FROM json_each(?2)) AS batch
         WHERE tasks.id = batch.id AND tasks.state = \(StoredTransition.outcome.from) AND tasks.attempts = batch.attempt
         RETURNING tasks.id
         """

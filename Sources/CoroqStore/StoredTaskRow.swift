@@ -84,6 +84,13 @@ struct StoredTaskRow: Sendable {
 
     /// A row selected as `TaskColumn.selection`.
     init(row: Row) {
+        self.init(core: row)
+        readOptions(from: row, at: TaskColumn.runAt.rawValue)
+    }
+
+    /// The columns before the options, of a row selected as `TaskColumn.selection` or `claimSelection`;
+    /// the options their defaults.
+    init(core row: Row) {
         id = row[TaskColumn.id]
         job = row[TaskColumn.job]
         arguments = row[TaskColumn.arguments]
@@ -97,15 +104,22 @@ struct StoredTaskRow: Sendable {
         startedAt = row[TaskColumn.startedAt]
         finishedAt = row[TaskColumn.finishedAt]
         parentID = row[TaskColumn.parentID]
-        runAt = row[TaskColumn.runAt]
-        priority = row[TaskColumn.priority]
-        retryPolicy = row[TaskColumn.retryPolicy]
-        queue = row[TaskColumn.queue]
-        label = row[TaskColumn.label]
-        timeout = row[TaskColumn.timeout]
-        key = row[TaskColumn.key]
-        onSuccess = row[TaskColumn.onSuccess]
-        onFailure = row[TaskColumn.onFailure]
-        inputFrom = row[TaskColumn.inputFrom]
+        priority = 0
+        queue = QueueName.defaultQueue
+    }
+
+    /// Reads the option columns (`TaskColumn.options`), which `row` holds from position `start` on.
+    mutating func readOptions(from row: Row, at start: Int) {
+        func at(_ column: TaskColumn) -> Int { start + column.rawValue - TaskColumn.runAt.rawValue }
+        runAt = row[at(.runAt)]
+        priority = row[at(.priority)]
+        retryPolicy = row[at(.retryPolicy)]
+        queue = row[at(.queue)]
+        label = row[at(.label)]
+        timeout = row[at(.timeout)]
+        key = row[at(.key)]
+        onSuccess = row[at(.onSuccess)]
+        onFailure = row[at(.onFailure)]
+        inputFrom = row[at(.inputFrom)]
     }
 }
