@@ -77,8 +77,11 @@ public struct SQLiteTaskStore: TaskStore {
     /// its end reads NULL, and the insert reads NULL as the column's default): a plain submit encodes and
     /// extracts no more than before the options came.
     static func submittedRows(_ tasks: [NewTask]) throws -> SubmittedRows {
+        var allPlain = true
         let json = JSONValue.array(try tasks.map { task in
-            return .array(try (task.isPlain ? NewTaskSlot.plain : NewTaskSlot.allCases).map { slot in
+            let plain = task.isPlain
+            allPlain = allPlain && plain
+            return .array(try (plain ? NewTaskSlot.plain : NewTaskSlot.allCases).map { slot in
                 switch slot {
                 case .job: .string(task.job)
                 case .arguments: .string(try task.arguments.storedText())
@@ -97,7 +100,7 @@ public struct SQLiteTaskStore: TaskStore {
                 }
             })
         }).jsonText
-        return SubmittedRows(json: json, plain: tasks.allSatisfy(\.isPlain))
+        return SubmittedRows(json: json, plain: allPlain)
     }
 
     /// Inserts `submittedRows` as tasks in their initial state; returns their ids, in order. A batch of
