@@ -34,20 +34,28 @@ extension SQLiteTaskStore {
 }
 
 extension SQLiteTaskStore {
-    /// The tasks not finished yet, per queue and state: one read through `tasks_by_state` for the live states
-    /// only (the dashboard's overview and `/metrics`, which must not scan a million finished tasks).
+    /// The tasks queued, running, scheduled or blocked, per queue and state, read through each state's
+    /// partial index (blocked ones through their edges): what the dashboard's pages and `/metrics` show,
+    /// which must not scan a million finished tasks. (Futures and interrupted tasks have no index: not
+    /// counted here.)
     public func liveQueueCounts() async throws -> [String: [TaskState: Int]] {
         try await writer.read { db in
             var counts: [String: [TaskState: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT queue, state, COUNT(*) FROM tasks
-                WHERE state IN ('queued', 'running', 'scheduled', 'blocked', 'pending', 'interrupted')
-                GROUP BY queue, state
-                """) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: Self.liveQueueCountsQuery)) {
                 guard let state = TaskState(rawValue: row[1]) else { continue }
                 counts[row[0] as String, default: [:]][state] = row[2]
             }
             return counts
         }
     }
+
+    /// A statement per state, each through that state's own index (one `state IN (…)` scanned the whole
+    /// table: ~110 ms a dashboard page at a million finished tasks).
+    static let liveQueueCountsQuery = """
+        SELECT queue, 'queued', COUNT(*) FROM tasks WHERE state = 'queued' GROUP BY queue
+        UNION ALL SELECT queue, 'running', COUNT(*) FROM tasks WHERE state = 'running' GROUP BY queue
+        UNION ALL SELECT queue, 'scheduled', COUNT(*) FROM tasks WHERE state = 'scheduled' GROUP BY queue
+        UNION ALL SELECT queue, 'blocked', COUNT(*) FROM tasks
+            WHERE id IN (SELECT task_id FROM task_dependencies) AND state = 'blocked' GROUP BY queue
+        """
 }

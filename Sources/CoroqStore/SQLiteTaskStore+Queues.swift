@@ -8,7 +8,7 @@ extension SQLiteTaskStore: QueueStore {
     public func recentTaskIDs(limit: Int, filter: TaskFilter) async throws -> [TaskID] {
         var conditions: [String] = []
         var values: [String] = []
-        // With a state, `tasks_by_state` (state, then id) gives the newest of that state first.
+        // Newest first: a live state's partial index holds it in id order; other states read ids downwards.
         if let state = filter.state { conditions.append("state = ?"); values.append(state.rawValue) }
         if let queue = filter.queue { conditions.append("queue = ?"); values.append(queue) }
         if let label = filter.label { conditions.append("label = ?"); values.append(label) }
