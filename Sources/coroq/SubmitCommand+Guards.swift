@@ -112,7 +112,8 @@ private struct GuardedIDLine: Encodable {
 
 extension Submission {
     /// The id lines of a submit with keys or follow-ups: with `--json`, `"existing": true` and `"then": ID`;
-    /// otherwise the ids, and each existing task told on stderr.
+    /// otherwise the ids, and on stderr each existing task and each follow-up's id (stdout stays one id a
+    /// task, for `id=$(coroq submit …)`).
     func guardedLines(_ result: SubmitResult, specs: [TaskSpec]) -> [String] {
         result.ids.enumerated().map { index, id in
             let existing = result.existing?[index] ?? false
@@ -124,6 +125,7 @@ extension Submission {
             if json {
                 return Output.json(GuardedIDLine(id: id, existing: existing ? true : nil, then: then), pretty: false)
             }
+            if let then, !existing { Output.error("task \(id) is followed by task \(then) (--then)") }
             return "\(id)"
         }
     }

@@ -56,8 +56,8 @@ struct SubmitCommand: AsyncParsableCommand {
             --then JOB [ARG…], last on the line (every word after it is the follow-up's), submits a follow-up \
             that waits for this task and gets its result as input (or {"error": …}): an exec follow-up in \
             COROQ_INPUT (and the task's id in COROQ_INPUT_TASK), another job as "input" in its arguments. --then-on success (the default) cancels it \
-            unless the task succeeded; always runs it anyway. A command that needs a literal --then word \
-            goes in --args or --batch.
+            unless the task succeeded; always runs it anyway. The follow-up's id goes to stderr ("--json": \
+            "then": ID). A command that needs a literal --then word goes in --args or --batch.
               coroq submit exec -- ./build.sh --then exec -- sh -c 'echo "$COROQ_INPUT" | jq .exit_status'
               coroq submit --then-on always sleep 5 --then noop
 

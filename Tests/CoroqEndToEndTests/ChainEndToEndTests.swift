@@ -39,6 +39,7 @@ struct ChainEndToEndTests {
         try await withDaemon(directory) { daemon in
             let submit = try await daemon.coroq("submit", "sleep", "0.1", "--then", "noop")
             #expect(submit.stdout == "1\n")
+            #expect(submit.stderr == "coroq: task 1 is followed by task 2 (--then)\n")
             #expect(try await daemon.coroq("wait", "1", "2").exitCode == 0)
             // noop returns its arguments: the sleep's result under "input".
             let result = try await daemon.coroq("result", "2").stdout
