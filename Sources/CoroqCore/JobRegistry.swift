@@ -70,11 +70,6 @@ public struct JobRegistry: Sendable {
         entry(job)?.defaults ?? JobDefaults()
     }
 
-    /// Whether tasks of `job` may run again after a crash cut them off (true for an unknown job).
-    public func isRepeatSafe(job: String) -> Bool {
-        entry(job)?.defaults.isRepeatSafe ?? true
-    }
-
     /// For a `TimedJob`: when an attempt of a task that first started at `firstStartedAt` has nothing left
     /// to wait for. Nil for other jobs, and for arguments that do not decode (`run` reports those).
     package func readyTime(job: String, arguments: JSONValue, firstStartedAt: Date) -> Date? {

@@ -14,14 +14,15 @@ extension Scheduler: ChildSpawning {
     /// Stores a child of `parent` (or finds the one an earlier attempt stored under the same key) and
     /// wakes the loop to run it. The job and its arguments are checked as a submit checks them.
     public func spawn(parent: TaskID, attempt: Int, name: String?, job: String, arguments: JSONValue) async throws -> TaskRecord {
+        let defaults: JobDefaults
         do {
-            try registry.validate(job: job, arguments: arguments)
+            defaults = try registry.validated(job: job, arguments: arguments)
         } catch {
             throw TaskError(rejection: error)
         }
         let key = try name.map { name throws(TaskError) in try SpawnKey.named(name) } ?? SpawnKey.sequence(nextSpawnNumber(parent, attempt: attempt))
         if name != nil { noteSpawn(parent, attempt: attempt) }
-        let child = NewTask(job: job, arguments: arguments, repeatable: registry.isRepeatSafe(job: job))
+        let child = NewTask(job: job, arguments: arguments, repeatable: defaults.isRepeatSafe)
         let spawned = try await store.spawn(child, parent: parent, key: key, at: clock.now())
         guard spawned.created else {
             guard spawned.child.job == job, spawned.child.arguments == arguments else {
